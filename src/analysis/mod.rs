@@ -1,0 +1,53 @@
+//! Turning codings into tables: frequencies per code, overall and per group of documents.
+
+pub mod report;
+pub mod tables;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::codebook::Codebook;
+use crate::corpus::{Document, Role};
+use crate::engine::Coding;
+
+/// The documents with their codings: what every analysis starts from.
+#[derive(Debug)]
+pub struct CodedCorpus<'a> {
+    /// The codebook used.
+    pub codebook: &'a Codebook,
+    /// The documents in path order.
+    pub documents: &'a [Document],
+    /// Codings per document, parallel to `documents`.
+    pub codings: &'a [Vec<Coding>],
+}
+
+impl CodedCorpus<'_> {
+    /// For each document, the segments carrying each code, with parents aggregating their
+    /// children (a segment with `a.b` counts for `a` too).
+    pub fn segments_by_code(&self) -> Vec<BTreeMap<&str, BTreeSet<usize>>> {
+        self.codings
+            .iter()
+            .map(|codings| {
+                let mut map: BTreeMap<&str, BTreeSet<usize>> = BTreeMap::new();
+                for coding in codings {
+                    let mut id = coding.code.as_str();
+                    loop {
+                        map.entry(id).or_default().insert(coding.segment);
+                        match id.rsplit_once('.') {
+                            Some((parent, _)) => id = parent,
+                            None => break,
+                        }
+                    }
+                }
+                map
+            })
+            .collect()
+    }
+
+    /// Number of respondent segments of a document.
+    pub fn respondent_segments(doc: &Document) -> usize {
+        doc.segments
+            .iter()
+            .filter(|s| s.role == Role::Respondent)
+            .count()
+    }
+}

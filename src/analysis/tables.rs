@@ -1,0 +1,79 @@
+//! The segments and codings tables written by `thema code` and printed by `thema ingest`.
+
+use std::collections::BTreeSet;
+
+use crate::corpus::Document;
+use crate::engine::Coding;
+use crate::output::{Table, Value};
+
+/// `document,segment,turn,paragraph,speaker,role,start,end,timestamp,text` then one column
+/// per attribute (sorted by name; empty where a document lacks it).
+pub fn segments_table(documents: &[Document]) -> Table {
+    let attributes: BTreeSet<&str> = documents
+        .iter()
+        .flat_map(|d| d.attributes.keys().map(String::as_str))
+        .collect();
+    let mut headers: Vec<String> = [
+        "document",
+        "segment",
+        "turn",
+        "paragraph",
+        "speaker",
+        "role",
+        "start",
+        "end",
+        "timestamp",
+        "text",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    headers.extend(attributes.iter().map(|a| (*a).to_owned()));
+    let mut table = Table::new(headers);
+    for doc in documents {
+        for s in &doc.segments {
+            let mut row: Vec<Value> = vec![
+                doc.id.clone().into(),
+                s.index.into(),
+                s.turn.into(),
+                s.paragraph.into(),
+                s.speaker.clone().into(),
+                s.role.as_str().into(),
+                s.start.into(),
+                s.end.into(),
+                s.timestamp.clone().unwrap_or_default().into(),
+                s.text.clone().into(),
+            ];
+            row.extend(
+                attributes
+                    .iter()
+                    .map(|a| Value::from(doc.attributes.get(*a).cloned().unwrap_or_default())),
+            );
+            table.rows.push(row);
+        }
+    }
+    table
+}
+
+/// `document,segment,turn,speaker,code,start,end,matched,rule`, one row per coding.
+pub fn codings_table(documents: &[Document], codings: &[Vec<Coding>]) -> Table {
+    let mut table = Table::new([
+        "document", "segment", "turn", "speaker", "code", "start", "end", "matched", "rule",
+    ]);
+    for (doc, codings) in documents.iter().zip(codings) {
+        for c in codings {
+            let segment = &doc.segments[c.segment - 1];
+            table.rows.push(vec![
+                doc.id.clone().into(),
+                c.segment.into(),
+                segment.turn.into(),
+                segment.speaker.clone().into(),
+                c.code.clone().into(),
+                c.start.into(),
+                c.end.into(),
+                c.matched.clone().into(),
+                c.rule.clone().into(),
+            ]);
+        }
+    }
+    table
+}

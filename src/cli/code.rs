@@ -1,0 +1,71 @@
+//! `thema code`: code transcripts and write the segments and codings tables.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+
+use super::InputArgs;
+use crate::Result;
+use crate::analysis::{report, tables};
+use crate::output::{OutputFile, TableFormat};
+
+/// Code transcripts and write DIR/segments.csv and DIR/codings.csv.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  thema code samples/\n  thema code interviews/ --codebook my-codes.toml --attributes cohorts.csv --out results --force"
+)]
+pub struct CodeArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Output folder.
+    #[arg(long, short, value_name = "DIR", default_value = "thema-out")]
+    out: PathBuf,
+    /// Replace existing output files.
+    #[arg(long)]
+    force: bool,
+}
+
+pub fn run(args: CodeArgs) -> Result<ExitCode> {
+    let segments_file = OutputFile::check(&args.out.join("segments.csv"), args.force)?;
+    let codings_file = OutputFile::check(&args.out.join("codings.csv"), args.force)?;
+    let coded = args.input.read_and_code()?;
+    let documents = &coded.corpus.documents;
+    let segments = tables::segments_table(documents);
+    let codings = tables::codings_table(documents, &coded.codings);
+    segments_file.write(segments.render(TableFormat::Csv).as_bytes())?;
+    codings_file.write(codings.render(TableFormat::Csv).as_bytes())?;
+    if !args.input.quiet {
+        let respondent: usize = documents
+            .iter()
+            .map(crate::analysis::CodedCorpus::respondent_segments)
+            .sum();
+        let coded_segments: usize = coded
+            .codings
+            .iter()
+            .map(|c| {
+                c.iter()
+                    .map(|x| x.segment)
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .len()
+            })
+            .sum();
+        let table = report::frequencies(&coded.view(), None, "en")?;
+        print!("{}", table.render(TableFormat::Table));
+        println!(
+            "{} documents ({} skipped), {} segments ({} respondent, {} of them coded), {} codings",
+            documents.len(),
+            coded.corpus.skipped.len(),
+            segments.rows.len(),
+            respondent,
+            coded_segments,
+            codings.rows.len()
+        );
+        println!(
+            "wrote {} and {}",
+            segments_file.path.display(),
+            codings_file.path.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

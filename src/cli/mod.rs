@@ -1,0 +1,257 @@
+//! The command line: one module per subcommand, each with its own usage text.
+
+mod code;
+mod codebook;
+mod ingest;
+mod init;
+mod report;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::codebook::Codebook;
+use crate::engine::{Coding, Engine, EngineOptions};
+use crate::ingest::{Corpus, IngestOptions, SpeakerRules};
+use crate::study::Study;
+use crate::{Error, Result};
+
+/// thema: code interview transcripts with a codebook and analyse the codings.
+#[derive(Debug, Parser)]
+#[command(name = "thema", version, about, long_about = None, after_help = "Start with:\n  thema report samples/ --by cohort\n  thema code samples/ --out thema-out")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Code transcripts and write segments.csv and codings.csv.
+    Code(code::CodeArgs),
+    /// Theme frequencies per code, overall and per attribute value.
+    Report(report::ReportArgs),
+    /// Read transcripts and show what thema sees: formats, speakers, turns.
+    Ingest(ingest::IngestArgs),
+    /// Check, show and test codebooks.
+    #[command(subcommand)]
+    Codebook(codebook::CodebookCommand),
+    /// Write a commented thema.toml study file.
+    Init(init::InitArgs),
+}
+
+/// Runs the command line and returns the process exit code: 0 success, 1 a user error,
+/// 2 a usage error.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Code(args) => code::run(args),
+        Command::Report(args) => report::run(args),
+        Command::Ingest(args) => ingest::run(args),
+        Command::Codebook(command) => codebook::run(command),
+        Command::Init(args) => init::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("thema: error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Where the transcripts come from and how to read them; shared by every command that reads
+/// transcripts.
+#[derive(Debug, Args, Clone)]
+pub struct InputArgs {
+    /// Transcript files or folders (folders are read recursively); default: `inputs` of thema.toml.
+    pub inputs: Vec<PathBuf>,
+    /// Codebook TOML file; default: the embedded proactive-services codebook.
+    #[arg(long, value_name = "FILE")]
+    pub codebook: Option<PathBuf>,
+    /// CSV with a `document` column and attribute columns.
+    #[arg(long, value_name = "FILE.csv")]
+    pub attributes: Option<PathBuf>,
+    /// An extra interviewer label (repeatable).
+    #[arg(long, value_name = "LABEL")]
+    pub interviewer: Vec<String>,
+    /// Only these labels start speaker turns (comma-separated).
+    #[arg(long, value_name = "A,B", value_delimiter = ',')]
+    pub speakers: Vec<String>,
+    /// Report unreadable files and go on.
+    #[arg(long)]
+    pub keep_going: bool,
+    /// Also code interviewer turns.
+    #[arg(long)]
+    pub code_interviewer: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// The inputs read and coded, with the codebook used.
+pub struct Coded {
+    /// The codebook.
+    pub codebook: Codebook,
+    /// The documents and skipped files.
+    pub corpus: Corpus,
+    /// Codings per document.
+    pub codings: Vec<Vec<Coding>>,
+    /// The study file's settings.
+    pub study: Study,
+}
+
+impl Coded {
+    /// The view the analyses take.
+    pub fn view(&self) -> crate::analysis::CodedCorpus<'_> {
+        crate::analysis::CodedCorpus {
+            codebook: &self.codebook,
+            documents: &self.corpus.documents,
+            codings: &self.codings,
+        }
+    }
+}
+
+impl InputArgs {
+    /// Reads the inputs, with the study file filling what the flags leave open.
+    pub fn read(&self) -> Result<(Corpus, Study)> {
+        let study = Study::load(Path::new("."))?;
+        let inputs = if self.inputs.is_empty() {
+            study.inputs.clone()
+        } else {
+            self.inputs.clone()
+        };
+        if inputs.is_empty() {
+            return Err(Error::Usage(
+                "no inputs: give transcript files or folders, or set `inputs` in thema.toml".into(),
+            ));
+        }
+        let speakers = if self.speakers.is_empty() {
+            study.speakers.clone()
+        } else {
+            self.speakers.clone()
+        };
+        let options = IngestOptions {
+            speakers: SpeakerRules {
+                declared: (!speakers.is_empty()).then_some(speakers),
+                interviewers: study
+                    .interviewer
+                    .iter()
+                    .chain(&self.interviewer)
+                    .cloned()
+                    .collect(),
+            },
+            attributes: self.attributes.clone().or_else(|| study.attributes.clone()),
+            keep_going: self.keep_going,
+        };
+        let files = crate::ingest::discover(&inputs)?;
+        let total: u64 = files
+            .iter()
+            .filter_map(|f| std::fs::metadata(f).ok())
+            .map(|m| m.len())
+            .sum();
+        let progress = Progress::new(self.quiet, "reading", total, files.len());
+        let corpus = crate::ingest::ingest(&inputs, &options, &|bytes| progress.advance(bytes))?;
+        progress.finish();
+        if !self.quiet {
+            print_warnings(&corpus);
+        }
+        Ok((corpus, study))
+    }
+
+    /// Reads and codes the inputs.
+    pub fn read_and_code(&self) -> Result<Coded> {
+        let (corpus, study) = self.read()?;
+        let codebook_path = self.codebook.clone().or_else(|| study.codebook.clone());
+        let codebook = Codebook::load(codebook_path.as_deref())?;
+        let engine = Engine::new(
+            &codebook,
+            EngineOptions {
+                code_interviewer: self.code_interviewer,
+            },
+        );
+        let total: u64 = corpus.documents.iter().map(|d| d.text.len() as u64).sum();
+        let progress = Progress::new(self.quiet, "coding", total, corpus.documents.len());
+        let codings = engine.code_all(&corpus.documents, &|bytes| progress.advance(bytes));
+        progress.finish();
+        drop(engine);
+        Ok(Coded {
+            codebook,
+            corpus,
+            codings,
+            study,
+        })
+    }
+}
+
+fn print_warnings(corpus: &Corpus) {
+    for doc in &corpus.documents {
+        for w in &doc.warnings {
+            eprintln!("thema: warning: {}: {w}", doc.path.display());
+        }
+    }
+    for w in &corpus.warnings {
+        eprintln!("thema: warning: {w}");
+    }
+    for s in &corpus.skipped {
+        eprintln!("thema: skipped: {s}");
+    }
+}
+
+/// A progress bar on stderr that appears only when a run takes over a second and stderr is
+/// a terminal.
+struct Progress {
+    bar: ProgressBar,
+    started: Instant,
+    visible: AtomicBool,
+    enabled: bool,
+    files_done: AtomicUsize,
+    files: usize,
+}
+
+impl Progress {
+    fn new(quiet: bool, what: &str, total_bytes: u64, files: usize) -> Progress {
+        let bar = ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::hidden());
+        let style = ProgressStyle::with_template(
+            "{prefix} {bar:30} {msg} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+        bar.set_style(style);
+        bar.set_prefix(what.to_owned());
+        Progress {
+            bar,
+            started: Instant::now(),
+            visible: AtomicBool::new(false),
+            enabled: !quiet && std::io::stderr().is_terminal(),
+            files_done: AtomicUsize::new(0),
+            files,
+        }
+    }
+
+    fn advance(&self, bytes: u64) {
+        let done = self.files_done.fetch_add(1, Ordering::Relaxed) + 1;
+        self.bar.set_message(format!("{done}/{} files", self.files));
+        self.bar.inc(bytes);
+        if self.enabled
+            && self.started.elapsed() > Duration::from_secs(1)
+            && !self.visible.swap(true, Ordering::Relaxed)
+        {
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}

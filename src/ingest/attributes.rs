@@ -1,0 +1,108 @@
+//! The attributes CSV: a `document` column plus one column per attribute.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::corpus::Document;
+use crate::{Error, Result};
+
+/// Attribute rows by document id, with the CSV line each came from.
+#[derive(Debug, Default)]
+pub struct AttributeTable {
+    rows: BTreeMap<String, (usize, BTreeMap<String, String>)>,
+    path: std::path::PathBuf,
+}
+
+impl AttributeTable {
+    /// Reads an attributes CSV (UTF-8, comma-separated, header row).
+    pub fn read(path: &Path) -> Result<Self> {
+        let bytes = std::fs::read(path).map_err(|e| Error::input(path, e.to_string()))?;
+        let decoded = super::decode::decode(&bytes).map_err(|m| Error::input(path, m))?;
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(false)
+            .from_reader(decoded.text.as_bytes());
+        let headers: Vec<String> = reader
+            .headers()
+            .map_err(|e| Error::input_line(path, 1, e.to_string()))?
+            .iter()
+            .map(|h| h.trim().to_lowercase())
+            .collect();
+        let Some(doc_col) = headers.iter().position(|h| h == "document") else {
+            return Err(Error::input_line(
+                path,
+                1,
+                format!("no `document` column (columns: {})", headers.join(", ")),
+            ));
+        };
+        let mut rows = BTreeMap::new();
+        for record in reader.records() {
+            let record = record.map_err(|e| {
+                let line = e.position().map_or(0, |p| p.line() as usize);
+                Error::input_line(path, line, e.to_string())
+            })?;
+            let line = record.position().map_or(0, |p| p.line() as usize);
+            let id = record[doc_col].trim().to_owned();
+            if id.is_empty() {
+                return Err(Error::input_line(path, line, "empty `document` value"));
+            }
+            let values: BTreeMap<String, String> = headers
+                .iter()
+                .zip(record.iter())
+                .filter(|(h, v)| *h != "document" && !v.trim().is_empty())
+                .map(|(h, v)| (h.clone(), v.trim().to_owned()))
+                .collect();
+            if let Some((first, _)) = rows.insert(id.clone(), (line, values)) {
+                return Err(Error::input_line(
+                    path,
+                    line,
+                    format!("document `{id}` already has a row at line {first}"),
+                ));
+            }
+        }
+        Ok(AttributeTable {
+            rows,
+            path: path.to_owned(),
+        })
+    }
+
+    /// Merges the rows into the documents' attributes. A value that conflicts with the
+    /// document's own is an error; rows for unknown documents come back as warnings.
+    pub fn merge_into(&self, documents: &mut [Document]) -> Result<Vec<String>> {
+        for doc in documents.iter_mut() {
+            let Some((line, values)) = self.rows.get(&doc.id) else {
+                continue;
+            };
+            for (name, value) in values {
+                match doc.attributes.get(name) {
+                    Some(existing) if existing != value => {
+                        return Err(Error::input_line(
+                            &self.path,
+                            *line,
+                            format!(
+                                "document `{}`: attribute `{name}` is {existing:?} in {} but {value:?} here",
+                                doc.id,
+                                doc.path.display()
+                            ),
+                        ));
+                    }
+                    _ => {
+                        doc.attributes.insert(name.clone(), value.clone());
+                    }
+                }
+            }
+        }
+        let known: std::collections::HashSet<&str> =
+            documents.iter().map(|d| d.id.as_str()).collect();
+        Ok(self
+            .rows
+            .iter()
+            .filter(|(id, _)| !known.contains(id.as_str()))
+            .map(|(id, (line, _))| {
+                format!(
+                    "{}:{line}: no document `{id}` among the inputs; row ignored",
+                    self.path.display()
+                )
+            })
+            .collect())
+    }
+}

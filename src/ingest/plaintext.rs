@@ -1,0 +1,248 @@
+//! Plain-text and Markdown transcripts: optional front matter, then speaker turns.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::turns::{Label, SegmentBuilder, SpeakerRules, parse_label};
+use crate::corpus::Segment;
+use crate::{Error, Result};
+
+/// Front matter read from the top of a transcript.
+#[derive(Debug, Default, Clone)]
+pub struct FrontMatter {
+    /// `key: value` pairs in file order (keys as written, values unquoted).
+    pub fields: Vec<(String, String, usize)>,
+    /// Byte offset where the body starts.
+    pub body_start: usize,
+    /// 1-based line number of the body's first line.
+    pub body_line: usize,
+}
+
+impl FrontMatter {
+    /// The value of `key` (case-insensitive), if present.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(k, _, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v, _)| v.as_str())
+    }
+
+    /// Comma-separated list value of `key`.
+    pub fn list(&self, key: &str) -> Option<Vec<String>> {
+        self.get(key).map(|v| {
+            v.split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+    }
+
+    /// The attributes: every field except the structural `id`, `speakers` and `interviewer`.
+    pub fn attributes(&self) -> BTreeMap<String, String> {
+        self.fields
+            .iter()
+            .filter(|(k, _, _)| {
+                !["id", "speakers", "interviewer"].contains(&k.to_lowercase().as_str())
+            })
+            .map(|(k, v, _)| (k.to_lowercase(), v.clone()))
+            .collect()
+    }
+}
+
+/// Reads front matter between `---` lines at the very top of `text`.
+pub fn parse_front_matter(path: &Path, text: &str) -> Result<FrontMatter> {
+    let mut lines = text.split_inclusive('\n');
+    let Some(first) = lines.next() else {
+        return Ok(FrontMatter::default());
+    };
+    if first.trim_end() != "---" {
+        return Ok(FrontMatter {
+            body_line: 1,
+            ..FrontMatter::default()
+        });
+    }
+    let mut offset = first.len();
+    let mut fields = Vec::new();
+    for (index, line) in lines.enumerate() {
+        let line_no = index + 2;
+        offset += line.len();
+        let content = line.trim();
+        if content == "---" || content == "..." {
+            return Ok(FrontMatter {
+                fields,
+                body_start: offset,
+                body_line: line_no + 1,
+            });
+        }
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        let Some((key, value)) = content.split_once(':') else {
+            return Err(Error::input_line(
+                path,
+                line_no,
+                format!("front matter line is not `key: value`: {content:?}"),
+            ));
+        };
+        let key = key.trim();
+        if key.is_empty() || key.contains(char::is_whitespace) {
+            return Err(Error::input_line(
+                path,
+                line_no,
+                format!("front matter key must be one word: {content:?}"),
+            ));
+        }
+        if fields
+            .iter()
+            .any(|(k, _, _): &(String, String, usize)| k.eq_ignore_ascii_case(key))
+        {
+            return Err(Error::input_line(
+                path,
+                line_no,
+                format!("front matter key `{key}` appears twice"),
+            ));
+        }
+        let value = value
+            .trim()
+            .trim_matches(|c| c == '"' || c == '\'')
+            .to_owned();
+        fields.push((key.to_owned(), value, line_no));
+    }
+    Err(Error::input_line(
+        path,
+        1,
+        "front matter opened with `---` is never closed with `---`",
+    ))
+}
+
+/// The turns and segments of a plain-text body.
+#[derive(Debug)]
+pub struct Turns {
+    /// The segments, preamble first.
+    pub segments: Vec<Segment>,
+    /// Lines that looked like labels but were taken as text.
+    pub rejected_labels: Vec<(usize, String)>,
+}
+
+/// Splits the body of `text` (from `body_start`) into turns and paragraph segments.
+pub fn parse_turns(
+    text: &str,
+    body_start: usize,
+    first_line: usize,
+    rules: &SpeakerRules,
+) -> Turns {
+    let mut lines: Vec<(usize, &str)> = Vec::new();
+    let mut offset = body_start;
+    for line in text[body_start..].split_inclusive('\n') {
+        lines.push((offset, line.strip_suffix('\n').unwrap_or(line)));
+        offset += line.len();
+    }
+    let candidates: Vec<(usize, Label)> = lines
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (_, line))| parse_label(line).map(|l| (i, l)))
+        .collect();
+    let accepted = rules.accept(&candidates);
+    let mut labels: Vec<Option<&Label>> = vec![None; lines.len()];
+    let mut rejected_labels = Vec::new();
+    for ((line_index, label), ok) in candidates.iter().zip(accepted) {
+        if ok {
+            labels[*line_index] = Some(label);
+        } else {
+            rejected_labels.push((first_line + line_index, label.speaker.clone()));
+        }
+    }
+    let mut builder = SegmentBuilder::new(text);
+    for ((start, line), label) in lines.iter().zip(labels) {
+        match label {
+            Some(label) => {
+                builder.start_turn(
+                    &label.speaker,
+                    rules.role_of(&label.speaker),
+                    label.timestamp.clone(),
+                );
+                builder.add_text(start + label.text_start, start + line.len());
+            }
+            None if line.trim().is_empty() => builder.end_paragraph(),
+            None => builder.add_text(*start, start + line.len()),
+        }
+    }
+    Turns {
+        segments: builder.finish(),
+        rejected_labels,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::Role;
+
+    #[test]
+    fn front_matter_fields_and_body_offset() {
+        let text = "---\nid: NL01\ncohort: \"2024-wave1\"\n---\nI: Hallo\n";
+        let fm = parse_front_matter(Path::new("a.txt"), text).unwrap();
+        assert_eq!(fm.get("id"), Some("NL01"));
+        assert_eq!(
+            fm.attributes().get("cohort").map(String::as_str),
+            Some("2024-wave1")
+        );
+        assert!(!fm.attributes().contains_key("id"));
+        assert_eq!(&text[fm.body_start..], "I: Hallo\n");
+        assert_eq!(fm.body_line, 5);
+    }
+
+    #[test]
+    fn unclosed_or_malformed_front_matter_names_the_line() {
+        let err =
+            parse_front_matter(Path::new("a.txt"), "---\nid: x\nno colon here\n---\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "a.txt:3: front matter line is not `key: value`: \"no colon here\""
+        );
+        let err = parse_front_matter(Path::new("a.txt"), "---\nid: x\n").unwrap_err();
+        assert!(err.to_string().contains("never closed"));
+    }
+
+    #[test]
+    fn turns_paragraphs_preamble_and_offsets() {
+        let text = "Interview 7\n\nI: Hoe ging het?\nR: Eerst slecht.\nNou: toen belde de gemeente.\n\nDaarna ging het beter.\nI: En toen?\nR: Één ding nog.\n";
+        let turns = parse_turns(text, 0, 1, &SpeakerRules::default());
+        let segs = &turns.segments;
+        let summary: Vec<_> = segs
+            .iter()
+            .map(|s| (s.turn, s.paragraph, s.role, s.text.as_str()))
+            .collect();
+        assert_eq!(
+            summary,
+            vec![
+                (0, 1, Role::Preamble, "Interview 7"),
+                (1, 1, Role::Interviewer, "Hoe ging het?"),
+                (
+                    2,
+                    1,
+                    Role::Respondent,
+                    "Eerst slecht.\nNou: toen belde de gemeente."
+                ),
+                (2, 2, Role::Respondent, "Daarna ging het beter."),
+                (3, 1, Role::Interviewer, "En toen?"),
+                (4, 1, Role::Respondent, "Één ding nog."),
+            ]
+        );
+        let chars: Vec<char> = text.chars().collect();
+        for s in segs {
+            assert_eq!(chars[s.start..s.end].iter().collect::<String>(), s.text);
+        }
+        assert!(turns.rejected_labels.is_empty());
+    }
+
+    #[test]
+    fn otter_layout_puts_text_after_the_name_line() {
+        let text = "Interviewer  0:02\nHoe was het?\n\nSara Jansen  0:05\nIk schrok.\nEcht.\n\nInterviewer  0:09\nWaarom?\n\nSara Jansen  0:12\nDaarom.\n";
+        let segs = parse_turns(text, 0, 1, &SpeakerRules::default()).segments;
+        assert_eq!(segs[1].speaker, "Sara Jansen");
+        assert_eq!(segs[1].timestamp.as_deref(), Some("0:05"));
+        assert_eq!(segs[1].text, "Ik schrok.\nEcht.");
+        assert_eq!(segs.len(), 4);
+    }
+}

@@ -1,0 +1,18 @@
+//! thema: code transcribed interviews with a codebook and analyse the codings.
+//!
+//! The data flows one way: [`ingest`] reads files into a [`corpus`], the coding [`engine`]
+//! applies a [`codebook`], [`analysis`] turns codings into tables and [`output`] writes them.
+//! [`cli`] wires the subcommands to that pipeline.
+
+pub mod analysis;
+pub mod cli;
+pub mod codebook;
+pub mod corpus;
+pub mod engine;
+pub mod error;
+pub mod ingest;
+pub mod output;
+pub mod study;
+pub mod text;
+
+pub use error::{Error, Result};

@@ -1,0 +1,218 @@
+//! Writing results: one table type rendered as a terminal table, CSV, JSON or Markdown, and
+//! atomic, no-clobber file writes.
+
+pub mod write;
+
+use std::fmt::Write as _;
+
+use comfy_table::{CellAlignment, ContentArrangement, presets};
+use serde_json::{Map, Value as Json};
+
+pub use write::{OutputFile, write_atomic};
+
+/// How a table is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TableFormat {
+    /// A table for the terminal.
+    Table,
+    /// Comma-separated values with a header row.
+    Csv,
+    /// A JSON array of objects.
+    Json,
+    /// A Markdown (GitHub) table.
+    Md,
+}
+
+/// One cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// Text.
+    Text(String),
+    /// A count.
+    Int(i64),
+    /// A number printed with the given decimals.
+    Float(f64, usize),
+}
+
+impl Value {
+    fn render(&self) -> String {
+        match self {
+            Value::Text(s) => s.clone(),
+            Value::Int(i) => i.to_string(),
+            Value::Float(f, decimals) => format!("{f:.decimals$}"),
+        }
+    }
+
+    fn to_json(&self) -> Json {
+        match self {
+            Value::Text(s) => Json::String(s.clone()),
+            Value::Int(i) => Json::from(*i),
+            Value::Float(f, decimals) => {
+                let rounded: f64 = format!("{f:.decimals$}").parse().unwrap_or(*f);
+                serde_json::Number::from_f64(rounded).map_or(Json::Null, Json::Number)
+            }
+        }
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Value::Text(s.to_owned())
+    }
+}
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Value::Text(s)
+    }
+}
+impl From<usize> for Value {
+    fn from(n: usize) -> Self {
+        Value::Int(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+}
+
+/// A table of results with named columns.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Table {
+    /// Column names.
+    pub headers: Vec<String>,
+    /// Rows, each as long as `headers`.
+    pub rows: Vec<Vec<Value>>,
+}
+
+impl Table {
+    /// An empty table with these columns.
+    pub fn new<S: Into<String>>(headers: impl IntoIterator<Item = S>) -> Table {
+        Table {
+            headers: headers.into_iter().map(Into::into).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// Renders the table in `format`.
+    pub fn render(&self, format: TableFormat) -> String {
+        match format {
+            TableFormat::Table => self.render_terminal(),
+            TableFormat::Csv => self.render_csv(),
+            TableFormat::Json => self.render_json(),
+            TableFormat::Md => self.render_markdown(),
+        }
+    }
+
+    fn render_terminal(&self) -> String {
+        let mut table = comfy_table::Table::new();
+        table
+            .load_style(presets::UTF8_HORIZONTAL_ONLY)
+            .set_content_arrangement(ContentArrangement::Disabled)
+            .set_header(&self.headers);
+        for row in &self.rows {
+            table.add_row(row.iter().map(|v| {
+                let cell = comfy_table::Cell::new(v.render());
+                if matches!(v, Value::Text(_)) {
+                    cell
+                } else {
+                    cell.set_alignment(CellAlignment::Right)
+                }
+            }));
+        }
+        format!("{table}\n")
+    }
+
+    fn render_csv(&self) -> String {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        let written = writer.write_record(&self.headers).and_then(|()| {
+            self.rows
+                .iter()
+                .try_for_each(|row| writer.write_record(row.iter().map(Value::render)))
+        });
+        written.expect("writing CSV to memory cannot fail");
+        let bytes = writer
+            .into_inner()
+            .expect("flushing CSV to memory cannot fail");
+        String::from_utf8(bytes).expect("CSV of UTF-8 strings is UTF-8")
+    }
+
+    fn render_json(&self) -> String {
+        let rows: Vec<Json> = self
+            .rows
+            .iter()
+            .map(|row| {
+                let object: Map<String, Json> = self
+                    .headers
+                    .iter()
+                    .cloned()
+                    .zip(row.iter().map(Value::to_json))
+                    .collect();
+                Json::Object(object)
+            })
+            .collect();
+        let mut out = serde_json::to_string_pretty(&rows).expect("JSON values serialise");
+        out.push('\n');
+        out
+    }
+
+    fn render_markdown(&self) -> String {
+        let escape = |s: String| s.replace('|', "\\|").replace('\n', " ");
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "| {} |",
+            self.headers
+                .iter()
+                .cloned()
+                .map(escape)
+                .collect::<Vec<_>>()
+                .join(" | ")
+        );
+        let rule: Vec<&str> = self
+            .headers
+            .iter()
+            .enumerate()
+            .map(|(i, _)| {
+                let numeric = self
+                    .rows
+                    .first()
+                    .is_some_and(|r| !matches!(r.get(i), Some(Value::Text(_))));
+                if numeric { "---:" } else { "---" }
+            })
+            .collect();
+        let _ = writeln!(out, "| {} |", rule.join(" | "));
+        for row in &self.rows {
+            let _ = writeln!(
+                out,
+                "| {} |",
+                row.iter()
+                    .map(|v| escape(v.render()))
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            );
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Table {
+        let mut t = Table::new(["code", "n", "pct"]);
+        t.rows
+            .push(vec!["a|b".into(), 3usize.into(), Value::Float(12.345, 1)]);
+        t
+    }
+
+    #[test]
+    fn renders_each_format() {
+        assert_eq!(
+            sample().render(TableFormat::Csv),
+            "code,n,pct\na|b,3,12.3\n"
+        );
+        assert_eq!(
+            sample().render(TableFormat::Md),
+            "| code | n | pct |\n| --- | ---: | ---: |\n| a\\|b | 3 | 12.3 |\n"
+        );
+        assert!(sample().render(TableFormat::Json).contains("\"pct\": 12.3"));
+        assert!(sample().render(TableFormat::Table).contains("a|b"));
+    }
+}
