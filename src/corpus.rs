@@ -37,6 +37,10 @@ impl fmt::Display for Role {
 pub enum Format {
     /// Plain text or Markdown with speaker labels.
     PlainText,
+    /// WebVTT captions.
+    WebVtt,
+    /// SubRip subtitles.
+    Srt,
 }
 
 impl Format {
@@ -44,6 +48,8 @@ impl Format {
     pub fn as_str(self) -> &'static str {
         match self {
             Format::PlainText => "text",
+            Format::WebVtt => "webvtt",
+            Format::Srt => "srt",
         }
     }
 }
@@ -65,8 +71,11 @@ pub struct Segment {
     pub start: usize,
     /// Code-point offset one past the last character in the document text.
     pub end: usize,
-    /// The turn's timestamp as written in the transcript, if any.
+    /// The turn's timestamp as written in the transcript, if any (for subtitles: the start
+    /// of the first cue).
     pub timestamp: Option<String>,
+    /// For subtitles: the end time of the segment's last cue.
+    pub end_timestamp: Option<String>,
     /// The segment text: exactly `document.text[start..end]` in code points.
     pub text: String,
 }

@@ -6,7 +6,7 @@ use crate::corpus::Document;
 use crate::engine::Coding;
 use crate::output::{Table, Value};
 
-/// `document,segment,turn,paragraph,speaker,role,start,end,timestamp,text` then one column
+/// `document,segment,turn,paragraph,speaker,role,start,end,timestamp,end_timestamp,text` then one column
 /// per attribute (sorted by name; empty where a document lacks it).
 pub fn segments_table(documents: &[Document]) -> Table {
     let attributes: BTreeSet<&str> = documents
@@ -23,6 +23,7 @@ pub fn segments_table(documents: &[Document]) -> Table {
         "start",
         "end",
         "timestamp",
+        "end_timestamp",
         "text",
     ]
     .map(str::to_owned)
@@ -41,6 +42,7 @@ pub fn segments_table(documents: &[Document]) -> Table {
                 s.start.into(),
                 s.end.into(),
                 s.timestamp.clone().unwrap_or_default().into(),
+                s.end_timestamp.clone().unwrap_or_default().into(),
                 s.text.clone().into(),
             ];
             row.extend(

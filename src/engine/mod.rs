@@ -164,6 +164,7 @@ impl<'a> Engine<'a> {
             start: 0,
             end: text.chars().count(),
             timestamp: None,
+            end_timestamp: None,
             text: text.to_owned(),
         };
         let mut out = Vec::new();

@@ -1,9 +1,13 @@
 //! Reading transcripts from files and folders into [`Document`]s.
 
 pub mod attributes;
+pub mod cues;
 pub mod decode;
+pub mod docx;
 pub mod plaintext;
+pub mod srt;
 pub mod turns;
+pub mod vtt;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

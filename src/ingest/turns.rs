@@ -206,6 +206,7 @@ pub struct SegmentBuilder<'a> {
     speaker: String,
     role: Role,
     timestamp: Option<String>,
+    end_timestamp: Option<String>,
     open: Option<(usize, usize)>,
     byte_cursor: usize,
     char_cursor: usize,
@@ -222,6 +223,7 @@ impl<'a> SegmentBuilder<'a> {
             speaker: String::new(),
             role: Role::Preamble,
             timestamp: None,
+            end_timestamp: None,
             open: None,
             byte_cursor: 0,
             char_cursor: 0,
@@ -236,6 +238,13 @@ impl<'a> SegmentBuilder<'a> {
         self.speaker = speaker.to_owned();
         self.role = role;
         self.timestamp = timestamp;
+        self.end_timestamp = None;
+    }
+
+    /// Sets the start and end time of the paragraphs that follow (subtitle cues).
+    pub fn set_times(&mut self, start: Option<String>, end: Option<String>) {
+        self.timestamp = start;
+        self.end_timestamp = end;
     }
 
     /// Adds the text at byte range `start..end` of the document to the current paragraph.
@@ -270,6 +279,7 @@ impl<'a> SegmentBuilder<'a> {
             start: start_char,
             end: end_char,
             timestamp: self.timestamp.clone(),
+            end_timestamp: self.end_timestamp.clone(),
             text: self.text[start..end].to_owned(),
         });
     }

@@ -1,0 +1,1 @@
+//! Word .docx and OpenDocument .odt (being written).

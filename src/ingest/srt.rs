@@ -1,0 +1,1 @@
+//! SubRip subtitles (being written).

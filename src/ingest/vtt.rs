@@ -1,0 +1,1 @@
+//! WebVTT captions (being written).

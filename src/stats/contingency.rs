@@ -1,0 +1,1 @@
+//! Contingency tables: tests of independence and effect sizes (being written).
