@@ -46,13 +46,17 @@ pub fn words(text: &str) -> impl Iterator<Item = Word> + '_ {
         })
 }
 
-const DUTCH: [&str; 24] = [
-    "de", "het", "een", "ik", "niet", "dat", "ze", "van", "ook", "maar", "wel", "heb", "die", "op",
-    "je", "met", "voor", "er", "nog", "naar", "dan", "mijn", "hebben", "geen",
+const DUTCH: [&str; 40] = [
+    "de", "het", "een", "ik", "niet", "dat", "ze", "van", "ook", "maar", "wel", "heb", "die",
+    "op", "je", "met", "voor", "er", "nog", "naar", "dan", "mijn", "hebben", "geen", "niemand",
+    "zelf", "hij", "zij", "wij", "ons", "bij", "uit", "te", "wat", "hoe", "waar", "werd", "heeft",
+    "zijn", "nooit",
 ];
-const ENGLISH: [&str; 24] = [
-    "the", "a", "and", "i", "to", "of", "it", "was", "that", "they", "my", "in", "not", "me",
-    "have", "for", "with", "but", "so", "had", "this", "you", "just", "didn't",
+const ENGLISH: [&str; 40] = [
+    "the", "a", "and", "i", "to", "of", "it", "was", "that", "they", "my", "not", "have", "for",
+    "with", "but", "so", "had", "this", "you", "just", "didn't", "nobody", "never", "what", "how",
+    "were", "has", "their", "them", "she", "he", "we", "our", "from", "would", "could", "no",
+    "been", "there",
 ];
 
 /// Guesses `nl` or `en` from function words; `None` when there are none.

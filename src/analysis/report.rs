@@ -57,13 +57,9 @@ pub fn frequencies(corpus: &CodedCorpus<'_>, by: Option<&str>, language: &str) -
         columns.push((value.clone(), count(members)));
     }
     let mut headers = vec!["code".to_owned(), "label".to_owned()];
-    for (name, g) in &columns {
-        let prefix = if name == "all" && by.is_none() {
-            String::new()
-        } else {
-            format!("{name} (n={}) ", g.documents)
-        };
-        headers.extend(["segments", "documents", "% documents"].map(|h| format!("{prefix}{h}")));
+    headers.extend(["segments", "documents", "% documents"].map(str::to_owned));
+    for (name, _) in &columns[1..] {
+        headers.extend(["segs", "docs", "% docs"].map(|h| format!("{name} {h}")));
     }
     let mut table = Table::new(headers);
     let percent = |part: usize, whole: usize| {

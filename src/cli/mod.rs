@@ -80,7 +80,8 @@ pub struct InputArgs {
     /// Codebook TOML file; default: the embedded proactive-services codebook.
     #[arg(long, value_name = "FILE")]
     pub codebook: Option<PathBuf>,
-    /// CSV with a `document` column and attribute columns.
+    /// CSV with a `document` column and attribute columns [default: attributes.csv in an
+    /// input folder].
     #[arg(long, value_name = "FILE.csv")]
     pub attributes: Option<PathBuf>,
     /// An extra interviewer label (repeatable).
@@ -152,7 +153,10 @@ impl InputArgs {
                     .cloned()
                     .collect(),
             },
-            attributes: self.attributes.clone().or_else(|| study.attributes.clone()),
+            attributes: match self.attributes.clone().or_else(|| study.attributes.clone()) {
+                Some(path) => vec![path],
+                None => crate::ingest::folder_attributes(&inputs),
+            },
             keep_going: self.keep_going,
         };
         let files = crate::ingest::discover(&inputs)?;

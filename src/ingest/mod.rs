@@ -27,8 +27,8 @@ const TRANSCRIPT_EXTENSIONS: [&str; 2] = ["txt", "md"];
 pub struct IngestOptions {
     /// Speaker declarations and interviewer labels from the command line or study file.
     pub speakers: SpeakerRules,
-    /// An attributes CSV to merge.
-    pub attributes: Option<PathBuf>,
+    /// Attributes CSVs to merge, in order.
+    pub attributes: Vec<PathBuf>,
     /// Report unreadable files and go on instead of stopping.
     pub keep_going: bool,
 }
@@ -81,6 +81,19 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The file name of an attributes table that is picked up from an input folder.
+pub const FOLDER_ATTRIBUTES: &str = "attributes.csv";
+
+/// The `attributes.csv` files standing directly in the input folders.
+pub fn folder_attributes(inputs: &[PathBuf]) -> Vec<PathBuf> {
+    inputs
+        .iter()
+        .filter(|p| p.is_dir())
+        .map(|p| p.join(FOLDER_ATTRIBUTES))
+        .filter(|p| p.is_file())
+        .collect()
 }
 
 /// Reads one transcript file.
@@ -181,9 +194,14 @@ pub fn ingest(
             )));
         }
     }
-    if let Some(path) = &options.attributes {
+    for path in &options.attributes {
         let table = AttributeTable::read(path)?;
-        corpus.warnings = table.merge_into(&mut corpus.documents)?;
+        corpus.warnings.extend(table.merge_into(&mut corpus.documents)?);
+    }
+    for doc in &mut corpus.documents {
+        if let Some(language) = doc.attributes.get("language") {
+            doc.language = language.clone();
+        }
     }
     Ok(corpus)
 }

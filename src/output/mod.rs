@@ -102,7 +102,7 @@ impl Table {
     fn render_terminal(&self) -> String {
         let mut table = comfy_table::Table::new();
         table
-            .load_style(presets::UTF8_HORIZONTAL_ONLY)
+            .load_style(presets::UTF8_FULL_CONDENSED)
             .set_content_arrangement(ContentArrangement::Disabled)
             .set_header(&self.headers);
         for row in &self.rows {
