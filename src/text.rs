@@ -47,10 +47,10 @@ pub fn words(text: &str) -> impl Iterator<Item = Word> + '_ {
 }
 
 const DUTCH: [&str; 40] = [
-    "de", "het", "een", "ik", "niet", "dat", "ze", "van", "ook", "maar", "wel", "heb", "die",
-    "op", "je", "met", "voor", "er", "nog", "naar", "dan", "mijn", "hebben", "geen", "niemand",
-    "zelf", "hij", "zij", "wij", "ons", "bij", "uit", "te", "wat", "hoe", "waar", "werd", "heeft",
-    "zijn", "nooit",
+    "de", "het", "een", "ik", "niet", "dat", "ze", "van", "ook", "maar", "wel", "heb", "die", "op",
+    "je", "met", "voor", "er", "nog", "naar", "dan", "mijn", "hebben", "geen", "niemand", "zelf",
+    "hij", "zij", "wij", "ons", "bij", "uit", "te", "wat", "hoe", "waar", "werd", "heeft", "zijn",
+    "nooit",
 ];
 const ENGLISH: [&str; 40] = [
     "the", "a", "and", "i", "to", "of", "it", "was", "that", "they", "my", "not", "have", "for",

@@ -23,30 +23,48 @@ fn assert_golden(name: &str, actual: &str) {
         std::fs::write(&path, actual).expect("golden file is writable");
         return;
     }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (run with THEMA_UPDATE_GOLDEN=1 to create it)", path.display()));
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (run with THEMA_UPDATE_GOLDEN=1 to create it)",
+            path.display()
+        )
+    });
     if expected != actual {
         let first_difference = expected
             .lines()
             .zip(actual.lines())
             .position(|(a, b)| a != b)
-            .map_or_else(|| "line count differs".to_owned(), |i| format!("first difference at line {}", i + 1));
-        panic!("{name} differs from the golden file ({first_difference}); rerun with THEMA_UPDATE_GOLDEN=1 after checking the change");
+            .map_or_else(
+                || "line count differs".to_owned(),
+                |i| format!("first difference at line {}", i + 1),
+            );
+        panic!(
+            "{name} differs from the golden file ({first_difference}); rerun with THEMA_UPDATE_GOLDEN=1 after checking the change"
+        );
     }
 }
 
 fn stdout_of(args: &[&str]) -> String {
     let output = thema().args(args).output().expect("thema runs");
-    assert!(output.status.success(), "thema {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "thema {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     String::from_utf8(output.stdout).expect("output is UTF-8")
 }
 
 #[test]
 fn report_by_cohort_matches_the_golden_table() {
-    assert_golden("report-by-cohort.txt", &stdout_of(&["report", "samples/", "--by", "cohort", "--quiet"]));
+    assert_golden(
+        "report-by-cohort.txt",
+        &stdout_of(&["report", "samples/", "--by", "cohort", "--quiet"]),
+    );
     assert_golden(
         "report-by-cohort.csv",
-        &stdout_of(&["report", "samples/", "--by", "cohort", "--format", "csv", "--quiet"]),
+        &stdout_of(&[
+            "report", "samples/", "--by", "cohort", "--format", "csv", "--quiet",
+        ]),
     );
 }
 
@@ -54,7 +72,11 @@ fn report_by_cohort_matches_the_golden_table() {
 fn code_writes_both_tables_with_the_documented_columns_and_is_reproducible() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("run1");
-    thema().args(["code", "samples/", "--quiet", "--out"]).arg(&out).assert().success();
+    thema()
+        .args(["code", "samples/", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
     let segments = std::fs::read_to_string(out.join("segments.csv")).unwrap();
     let codings = std::fs::read_to_string(out.join("codings.csv")).unwrap();
     assert!(segments.starts_with(
@@ -65,9 +87,19 @@ fn code_writes_both_tables_with_the_documented_columns_and_is_reproducible() {
     assert_golden("codings.csv", &codings);
 
     let again = dir.path().join("run2");
-    thema().args(["code", "samples/", "--quiet", "--out"]).arg(&again).assert().success();
-    assert_eq!(std::fs::read(out.join("segments.csv")).unwrap(), std::fs::read(again.join("segments.csv")).unwrap());
-    assert_eq!(std::fs::read(out.join("codings.csv")).unwrap(), std::fs::read(again.join("codings.csv")).unwrap());
+    thema()
+        .args(["code", "samples/", "--quiet", "--out"])
+        .arg(&again)
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read(out.join("segments.csv")).unwrap(),
+        std::fs::read(again.join("segments.csv")).unwrap()
+    );
+    assert_eq!(
+        std::fs::read(out.join("codings.csv")).unwrap(),
+        std::fs::read(again.join("codings.csv")).unwrap()
+    );
 }
 
 #[test]
@@ -79,32 +111,64 @@ fn code_refuses_to_overwrite_without_force() {
         .arg(dir.path())
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("codings.csv: it exists; pass --force to replace it"));
-    assert_eq!(std::fs::read_to_string(dir.path().join("codings.csv")).unwrap(), "keep me");
-    thema().args(["code", "samples/", "--quiet", "--force", "--out"]).arg(dir.path()).assert().success();
+        .stderr(predicate::str::contains(
+            "codings.csv: it exists; pass --force to replace it",
+        ));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("codings.csv")).unwrap(),
+        "keep me"
+    );
+    thema()
+        .args(["code", "samples/", "--quiet", "--force", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
 }
 
 #[test]
 fn bad_inputs_get_one_line_errors_naming_the_file() {
     let cases = [
-        ("tests/data/bad/empty.txt", "tests/data/bad/empty.txt: empty file"),
-        ("tests/data/bad/binary.txt", "tests/data/bad/binary.txt: binary file"),
-        ("tests/data/bad/noise.txt", "tests/data/bad/noise.txt: neither UTF-8, UTF-16 nor plausible Windows-1252 text"),
+        (
+            "tests/data/bad/empty.txt",
+            "tests/data/bad/empty.txt: empty file",
+        ),
+        (
+            "tests/data/bad/binary.txt",
+            "tests/data/bad/binary.txt: binary file",
+        ),
+        (
+            "tests/data/bad/noise.txt",
+            "tests/data/bad/noise.txt: neither UTF-8, UTF-16 nor plausible Windows-1252 text",
+        ),
     ];
     for (file, message) in cases {
-        let output = thema().args(["code", file, "--out", "/nonexistent/never-written"]).output().unwrap();
+        let output = thema()
+            .args(["code", file, "--out", "/nonexistent/never-written"])
+            .output()
+            .unwrap();
         assert_eq!(output.status.code(), Some(1), "{file}");
         let stderr = String::from_utf8(output.stderr).unwrap();
         assert_eq!(stderr.lines().count(), 1, "{stderr}");
-        assert!(stderr.starts_with(&format!("thema: error: {message}")), "{stderr}");
+        assert!(
+            stderr.starts_with(&format!("thema: error: {message}")),
+            "{stderr}"
+        );
     }
 }
 
 #[test]
 fn keep_going_skips_and_counts_unreadable_files() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(root().join("samples/nl-01-utrecht.txt"), dir.path().join("a.txt")).unwrap();
-    std::fs::copy(root().join("tests/data/bad/binary.txt"), dir.path().join("b.txt")).unwrap();
+    std::fs::copy(
+        root().join("samples/nl-01-utrecht.txt"),
+        dir.path().join("a.txt"),
+    )
+    .unwrap();
+    std::fs::copy(
+        root().join("tests/data/bad/binary.txt"),
+        dir.path().join("b.txt"),
+    )
+    .unwrap();
     let out = dir.path().join("out");
     thema()
         .arg("code")
@@ -114,16 +178,28 @@ fn keep_going_skips_and_counts_unreadable_files() {
         .arg(&out)
         .assert()
         .success()
-        .stderr(predicate::str::contains("skipped:").and(predicate::str::contains("b.txt: binary file")))
+        .stderr(
+            predicate::str::contains("skipped:")
+                .and(predicate::str::contains("b.txt: binary file")),
+        )
         .stdout(predicate::str::contains("1 documents (1 skipped)"));
 }
 
 #[test]
 fn bad_codebooks_get_file_line_column_errors() {
     let cases = [
-        ("bad-regex.toml", "bad-regex.toml:5:9: code `a`, rule a#1: bad regex"),
-        ("duplicate-id.toml", "duplicate-id.toml:8:6: duplicate code id `a` (first defined at line 2)"),
-        ("unknown-parent.toml", "unknown-parent.toml:2:6: code `proactivity.initiative` has an unknown parent `proactivity`"),
+        (
+            "bad-regex.toml",
+            "bad-regex.toml:5:9: code `a`, rule a#1: bad regex",
+        ),
+        (
+            "duplicate-id.toml",
+            "duplicate-id.toml:8:6: duplicate code id `a` (first defined at line 2)",
+        ),
+        (
+            "unknown-parent.toml",
+            "unknown-parent.toml:2:6: code `proactivity.initiative` has an unknown parent `proactivity`",
+        ),
     ];
     for (file, message) in cases {
         let path = format!("tests/data/bad/{file}");
@@ -131,8 +207,13 @@ fn bad_codebooks_get_file_line_column_errors() {
             .args(["codebook", "check", &path])
             .assert()
             .code(1)
-            .stderr(predicate::str::starts_with(format!("thema: error: tests/data/bad/{message}")));
-        thema().args(["report", "samples/", "--codebook", &path]).assert().code(1);
+            .stderr(predicate::str::starts_with(format!(
+                "thema: error: tests/data/bad/{message}"
+            )));
+        thema()
+            .args(["report", "samples/", "--codebook", &path])
+            .assert()
+            .code(1);
     }
 }
 
@@ -160,8 +241,12 @@ fn default_codebook_passes_its_own_examples() {
 
 #[test]
 fn codebook_test_fails_with_a_readable_diff_when_an_example_is_broken() {
-    let source = std::fs::read_to_string(root().join("tests/data/codebooks/rule-kinds.toml")).unwrap();
-    let broken = source.replace("\"Ze belden me zomaar.\"", "\"De buurvrouw kwam op de koffie.\"");
+    let source =
+        std::fs::read_to_string(root().join("tests/data/codebooks/rule-kinds.toml")).unwrap();
+    let broken = source.replace(
+        "\"Ze belden me zomaar.\"",
+        "\"De buurvrouw kwam op de koffie.\"",
+    );
     assert_ne!(source, broken);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("broken.toml");
@@ -179,7 +264,15 @@ fn codebook_test_fails_with_a_readable_diff_when_an_example_is_broken() {
 
 #[test]
 fn every_subcommand_help_has_an_example() {
-    for sub in [&["code"][..], &["report"], &["ingest"], &["init"], &["codebook", "check"], &["codebook", "show"], &["codebook", "test"]] {
+    for sub in [
+        &["code"][..],
+        &["report"],
+        &["ingest"],
+        &["init"],
+        &["codebook", "check"],
+        &["codebook", "show"],
+        &["codebook", "test"],
+    ] {
         let mut args = sub.to_vec();
         args.push("--help");
         let help = stdout_of(&args);
@@ -195,7 +288,10 @@ fn init_writes_a_study_file_that_report_then_uses() {
     let template = std::fs::read_to_string(dir.path().join("thema.toml")).unwrap();
     let samples = root().join("samples");
     let study = template
-        .replace("inputs = [\"transcripts/\"]", &format!("inputs = [{:?}]", samples.display().to_string()))
+        .replace(
+            "inputs = [\"transcripts/\"]",
+            &format!("inputs = [{:?}]", samples.display().to_string()),
+        )
         .replace("# by = \"cohort\"", "by = \"cohort\"");
     std::fs::write(dir.path().join("thema.toml"), study).unwrap();
     let mut report = Command::cargo_bin("thema").unwrap();
@@ -213,9 +309,25 @@ fn init_writes_a_study_file_that_report_then_uses() {
 fn outputs_to_a_file_are_atomic_and_not_clobbered() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("freq.csv");
-    thema().args(["report", "samples/", "--quiet", "--format", "csv", "-o"]).arg(&target).assert().success();
-    assert!(std::fs::read_to_string(&target).unwrap().starts_with("code,label,segments"));
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().filter_map(Result::ok).filter(|e| e.file_name() != "freq.csv").collect();
+    thema()
+        .args(["report", "samples/", "--quiet", "--format", "csv", "-o"])
+        .arg(&target)
+        .assert()
+        .success();
+    assert!(
+        std::fs::read_to_string(&target)
+            .unwrap()
+            .starts_with("code,label,segments")
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name() != "freq.csv")
+        .collect();
     assert!(leftovers.is_empty());
-    thema().args(["report", "samples/", "--quiet", "-o"]).arg(&target).assert().code(1);
+    thema()
+        .args(["report", "samples/", "--quiet", "-o"])
+        .arg(&target)
+        .assert()
+        .code(1);
 }

@@ -30,8 +30,14 @@ fn pair(code: &str, rule: &str) -> (String, String) {
 
 #[test]
 fn words_with_gap_and_alternatives() {
-    assert_eq!(coded("Toen belden ze me op.", "nl"), vec![pair("initiative", "called-me")]);
-    assert_eq!(coded("They reached out in March.", "en"), vec![pair("initiative", "called-me")]);
+    assert_eq!(
+        coded("Toen belden ze me op.", "nl"),
+        vec![pair("initiative", "called-me")]
+    );
+    assert_eq!(
+        coded("They reached out in March.", "en"),
+        vec![pair("initiative", "called-me")]
+    );
 }
 
 #[test]
@@ -44,47 +50,98 @@ fn separable_verb_split_over_the_clause() {
 
 #[test]
 fn negation_recodes_and_respects_clauses() {
-    assert_eq!(coded("Niemand belde me.", "nl"), vec![pair("missed", "called-me (negated)")]);
-    assert_eq!(coded("Ze belden me niet.", "nl"), vec![pair("missed", "called-me (negated)")]);
-    assert_eq!(coded("They never reached out.", "en"), vec![pair("missed", "called-me (negated)")]);
-    assert_eq!(coded("They didn't reach out.", "en"), vec![pair("missed", "called-me (negated)")]);
+    assert_eq!(
+        coded("Niemand belde me.", "nl"),
+        vec![pair("missed", "called-me (negated)")]
+    );
+    assert_eq!(
+        coded("Ze belden me niet.", "nl"),
+        vec![pair("missed", "called-me (negated)")]
+    );
+    assert_eq!(
+        coded("They never reached out.", "en"),
+        vec![pair("missed", "called-me (negated)")]
+    );
+    assert_eq!(
+        coded("They didn't reach out.", "en"),
+        vec![pair("missed", "called-me (negated)")]
+    );
     // The negator stands in another clause: not negation.
-    assert_eq!(coded("Ik wist het niet, maar ze belden me.", "nl"), vec![pair("initiative", "called-me")]);
+    assert_eq!(
+        coded("Ik wist het niet, maar ze belden me.", "nl"),
+        vec![pair("initiative", "called-me")]
+    );
     // Two negators cancel (litotes).
-    assert_eq!(coded("Niemand belde me niet.", "nl"), vec![pair("initiative", "called-me")]);
+    assert_eq!(
+        coded("Niemand belde me niet.", "nl"),
+        vec![pair("initiative", "called-me")]
+    );
 }
 
 #[test]
 fn negator_inside_the_matched_phrase_is_part_of_the_cue() {
-    assert_eq!(coded("Ik had er niet om gevraagd.", "nl"), vec![pair("unsolicited", "unsolicited#1")]);
-    assert_eq!(coded("I never asked for it.", "en"), vec![pair("unsolicited", "unsolicited#1")]);
+    assert_eq!(
+        coded("Ik had er niet om gevraagd.", "nl"),
+        vec![pair("unsolicited", "unsolicited#1")]
+    );
+    assert_eq!(
+        coded("I never asked for it.", "en"),
+        vec![pair("unsolicited", "unsolicited#1")]
+    );
 }
 
 #[test]
 fn hypothetical_recodes() {
-    assert_eq!(coded("Als ze eerder belden met mij, was het beter.", "nl"), vec![pair("expected", "called-me (hypothetical)")]);
-    assert_eq!(coded("I wish they had reached out.", "en"), vec![pair("expected", "called-me (hypothetical)")]);
+    assert_eq!(
+        coded("Als ze eerder belden met mij, was het beter.", "nl"),
+        vec![pair("expected", "called-me (hypothetical)")]
+    );
+    assert_eq!(
+        coded("I wish they had reached out.", "en"),
+        vec![pair("expected", "called-me (hypothetical)")]
+    );
 }
 
 #[test]
 fn exclusions_and_unless() {
-    assert_eq!(coded("Het ging automatisch, heel fijn.", "nl"), vec![pair("initiative", "automatic")]);
+    assert_eq!(
+        coded("Het ging automatisch, heel fijn.", "nl"),
+        vec![pair("initiative", "automatic")]
+    );
     assert!(coded("De huur gaat via automatische incasso.", "nl").is_empty());
-    assert_eq!(coded("De wijkcoach had gebeld.", "nl"), vec![pair("initiative", "own-initiative-guard")]);
+    assert_eq!(
+        coded("De wijkcoach had gebeld.", "nl"),
+        vec![pair("initiative", "own-initiative-guard")]
+    );
     assert!(coded("Ik heb ze gebeld.", "nl").is_empty());
     assert!(coded("Ze werden door mij zelf gebeld.", "nl").is_empty());
 }
 
 #[test]
 fn proximity_either_order_within_n_words() {
-    assert_eq!(coded("Er kwam een brief van de gemeente.", "nl"), vec![pair("letter", "letter#1")]);
-    assert_eq!(coded("The municipality sent a letter.", "en"), vec![pair("letter", "letter#1")]);
-    assert!(coded("A letter came, and weeks and weeks later the municipality called.", "en").is_empty());
+    assert_eq!(
+        coded("Er kwam een brief van de gemeente.", "nl"),
+        vec![pair("letter", "letter#1")]
+    );
+    assert_eq!(
+        coded("The municipality sent a letter.", "en"),
+        vec![pair("letter", "letter#1")]
+    );
+    assert!(
+        coded(
+            "A letter came, and weeks and weeks later the municipality called.",
+            "en"
+        )
+        .is_empty()
+    );
 }
 
 #[test]
 fn regex_with_language_filter() {
-    assert_eq!(coded("Het ging om € 450 per maand.", "nl"), vec![pair("amount", "amount#1")]);
+    assert_eq!(
+        coded("Het ging om € 450 per maand.", "nl"),
+        vec![pair("amount", "amount#1")]
+    );
     assert!(coded("It was €450 a month.", "en").is_empty());
 }
 
@@ -97,6 +154,9 @@ fn codings_point_at_the_matched_words_in_code_points() {
     assert_eq!(codings.len(), 1);
     let c = &codings[0];
     let chars: Vec<char> = text.chars().collect();
-    assert_eq!(chars[c.start..c.end].iter().collect::<String>(), "namen ze contact met me op");
+    assert_eq!(
+        chars[c.start..c.end].iter().collect::<String>(),
+        "namen ze contact met me op"
+    );
     assert_eq!(c.matched, "namen … contact … op");
 }

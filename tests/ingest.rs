@@ -18,16 +18,86 @@ fn read(name: &str) -> Document {
 /// (file, id, encoding, interviewer label, respondent label, respondent turns)
 const SAMPLES: [(&str, &str, &str, &str, &str, usize); 12] = [
     ("nl-01-utrecht.txt", "NL01", "UTF-8", "I", "R", 10),
-    ("nl-02-amersfoort.txt", "NL02", "UTF-8", "Interviewer", "Henk", 10),
-    ("nl-03-zwolle.txt", "NL03", "UTF-8", "Interviewer", "Respondent 3", 9),
-    ("nl-04-nieuwegein.txt", "NL04", "UTF-8", "Interviewer", "R04", 10),
-    ("nl-05-tilburg.md", "NL05", "UTF-8", "Interviewer", "Joke", 10),
-    ("nl-06-almere.txt", "NL06", "UTF-8", "Sanne", "Sara Jansen", 12),
-    ("nl-07-groningen.txt", "NL07", "windows-1252", "Interviewer", "Kees", 10),
-    ("nl-08-arnhem.txt", "NL08", "UTF-8", "Onderzoeker", "Deelnemer", 11),
-    ("en-01-amsterdam.txt", "EN01", "UTF-8", "Interviewer", "interviewee", 11),
-    ("en-02-rotterdam.txt", "EN02", "UTF-8", "Interviewer", "Maria", 9),
-    ("en-03-den-haag.txt", "EN03", "UTF-16LE", "Interviewer", "Fatima", 11),
+    (
+        "nl-02-amersfoort.txt",
+        "NL02",
+        "UTF-8",
+        "Interviewer",
+        "Henk",
+        10,
+    ),
+    (
+        "nl-03-zwolle.txt",
+        "NL03",
+        "UTF-8",
+        "Interviewer",
+        "Respondent 3",
+        9,
+    ),
+    (
+        "nl-04-nieuwegein.txt",
+        "NL04",
+        "UTF-8",
+        "Interviewer",
+        "R04",
+        10,
+    ),
+    (
+        "nl-05-tilburg.md",
+        "NL05",
+        "UTF-8",
+        "Interviewer",
+        "Joke",
+        10,
+    ),
+    (
+        "nl-06-almere.txt",
+        "NL06",
+        "UTF-8",
+        "Sanne",
+        "Sara Jansen",
+        12,
+    ),
+    (
+        "nl-07-groningen.txt",
+        "NL07",
+        "windows-1252",
+        "Interviewer",
+        "Kees",
+        10,
+    ),
+    (
+        "nl-08-arnhem.txt",
+        "NL08",
+        "UTF-8",
+        "Onderzoeker",
+        "Deelnemer",
+        11,
+    ),
+    (
+        "en-01-amsterdam.txt",
+        "EN01",
+        "UTF-8",
+        "Interviewer",
+        "interviewee",
+        11,
+    ),
+    (
+        "en-02-rotterdam.txt",
+        "EN02",
+        "UTF-8",
+        "Interviewer",
+        "Maria",
+        9,
+    ),
+    (
+        "en-03-den-haag.txt",
+        "EN03",
+        "UTF-16LE",
+        "Interviewer",
+        "Fatima",
+        11,
+    ),
     ("en-04-eindhoven.txt", "EN04", "UTF-8", "Q", "A", 11),
 ];
 
@@ -39,8 +109,21 @@ fn every_sample_has_its_speakers_roles_and_encoding() {
         assert_eq!(doc.encoding, encoding, "{file}");
         let speakers = doc.speakers();
         assert_eq!(speakers.len(), 2, "{file}: {speakers:?}");
-        assert!(speakers.contains(&(interviewer.to_owned(), Role::Interviewer, speakers.iter().find(|s| s.0 == interviewer).map_or(0, |s| s.2))), "{file}: {speakers:?}");
-        let resp = speakers.iter().find(|s| s.1 == Role::Respondent).expect("a respondent");
+        assert!(
+            speakers.contains(&(
+                interviewer.to_owned(),
+                Role::Interviewer,
+                speakers
+                    .iter()
+                    .find(|s| s.0 == interviewer)
+                    .map_or(0, |s| s.2)
+            )),
+            "{file}: {speakers:?}"
+        );
+        let resp = speakers
+            .iter()
+            .find(|s| s.1 == Role::Respondent)
+            .expect("a respondent");
         assert_eq!((resp.0.as_str(), resp.2), (respondent, turns), "{file}");
     }
 }
@@ -54,7 +137,13 @@ fn timestamps_are_kept_for_timed_label_conventions() {
             .find(|s| s.role == Role::Respondent)
             .and_then(|s| s.timestamp)
     };
-    for file in ["nl-02-amersfoort.txt", "nl-04-nieuwegein.txt", "nl-06-almere.txt", "nl-07-groningen.txt", "en-03-den-haag.txt"] {
+    for file in [
+        "nl-02-amersfoort.txt",
+        "nl-04-nieuwegein.txt",
+        "nl-06-almere.txt",
+        "nl-07-groningen.txt",
+        "en-03-den-haag.txt",
+    ] {
         assert!(first_respondent(file).is_some(), "{file}");
     }
     assert_eq!(first_respondent("nl-01-utrecht.txt"), None);
@@ -63,10 +152,18 @@ fn timestamps_are_kept_for_timed_label_conventions() {
 #[test]
 fn lines_that_only_look_like_labels_stay_in_the_answer() {
     let doc = read("nl-02-amersfoort.txt");
-    let seg = doc.segments.iter().find(|s| s.text.contains("Nou: dat was het dan.")).expect("Nou line kept");
+    let seg = doc
+        .segments
+        .iter()
+        .find(|s| s.text.contains("Nou: dat was het dan."))
+        .expect("Nou line kept");
     assert_eq!(seg.speaker, "Henk");
     let doc = read("en-04-eindhoven.txt");
-    let seg = doc.segments.iter().find(|s| s.text.contains("Note: I still have the letter.")).expect("Note line kept");
+    let seg = doc
+        .segments
+        .iter()
+        .find(|s| s.text.contains("Note: I still have the letter."))
+        .expect("Note line kept");
     assert_eq!(seg.role, Role::Respondent);
 }
 
@@ -86,12 +183,23 @@ fn no_character_of_any_turn_is_lost() {
         let mut covered = vec![false; chars.len()];
         let mut last_end = 0;
         for s in &doc.segments {
-            assert!(s.start >= last_end && s.end > s.start, "{file}: segments overlap or are empty");
-            assert_eq!(chars[s.start..s.end].iter().collect::<String>(), s.text, "{file}");
+            assert!(
+                s.start >= last_end && s.end > s.start,
+                "{file}: segments overlap or are empty"
+            );
+            assert_eq!(
+                chars[s.start..s.end].iter().collect::<String>(),
+                s.text,
+                "{file}"
+            );
             covered[s.start..s.end].fill(true);
             last_end = s.end;
         }
-        let leftover: String = chars.iter().zip(&covered).map(|(c, &cov)| if cov { '\u{1}' } else { *c }).collect();
+        let leftover: String = chars
+            .iter()
+            .zip(&covered)
+            .map(|(c, &cov)| if cov { '\u{1}' } else { *c })
+            .collect();
         let mut in_front_matter = leftover.starts_with("---");
         for (n, line) in leftover.split('\n').enumerate() {
             let outside: String = line.split('\u{1}').next().unwrap_or("").to_owned();
@@ -102,8 +210,13 @@ fn no_character_of_any_turn_is_lost() {
             if in_front_matter || outside.trim().is_empty() {
                 continue;
             }
-            let label = parse_label(&outside).or_else(|| parse_label(line.replace('\u{1}', " ").as_str()));
-            assert!(label.is_some(), "{file}: line {} text outside every segment: {outside:?}", n + 1);
+            let label =
+                parse_label(&outside).or_else(|| parse_label(line.replace('\u{1}', " ").as_str()));
+            assert!(
+                label.is_some(),
+                "{file}: line {} text outside every segment: {outside:?}",
+                n + 1
+            );
         }
     }
 }
@@ -117,7 +230,14 @@ fn attributes_from_front_matter_and_the_folder_csv_merge() {
     let corpus = ingest(&[samples()], &options, &|_| {}).expect("samples read");
     assert_eq!(corpus.documents.len(), 12);
     for doc in &corpus.documents {
-        for key in ["cohort", "language", "municipality", "age_band", "household", "debts"] {
+        for key in [
+            "cohort",
+            "language",
+            "municipality",
+            "age_band",
+            "household",
+            "debts",
+        ] {
             assert!(doc.attributes.contains_key(key), "{}: no {key}", doc.id);
         }
     }
@@ -127,21 +247,34 @@ fn attributes_from_front_matter_and_the_folder_csv_merge() {
 #[test]
 fn conflicting_attribute_values_name_document_attribute_and_both_values() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("a.txt"), "---\nid: A1\ncohort: 2024-wave1\n---\nI: Vraag\nR: Antwoord\n").unwrap();
+    std::fs::write(
+        dir.path().join("a.txt"),
+        "---\nid: A1\ncohort: 2024-wave1\n---\nI: Vraag\nR: Antwoord\n",
+    )
+    .unwrap();
     let csv = dir.path().join("attrs.csv");
     std::fs::write(&csv, "document,cohort\nA1,2025-wave2\nB9,2024-wave1\n").unwrap();
     let options = IngestOptions {
         attributes: vec![csv.clone()],
         ..IngestOptions::default()
     };
-    let err = ingest(&[dir.path().join("a.txt")], &options, &|_| {}).unwrap_err().to_string();
-    assert!(err.contains(":2: document `A1`: attribute `cohort` is \"2024-wave1\""), "{err}");
+    let err = ingest(&[dir.path().join("a.txt")], &options, &|_| {})
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains(":2: document `A1`: attribute `cohort` is \"2024-wave1\""),
+        "{err}"
+    );
     assert!(err.contains("but \"2025-wave2\" here"), "{err}");
 
     std::fs::write(&csv, "document,cohort\nA1,2024-wave1\nB9,2024-wave1\n").unwrap();
     let corpus = ingest(&[dir.path().join("a.txt")], &options, &|_| {}).unwrap();
     assert_eq!(corpus.warnings.len(), 1);
-    assert!(corpus.warnings[0].contains(":3: no document `B9` among the inputs"), "{:?}", corpus.warnings);
+    assert!(
+        corpus.warnings[0].contains(":3: no document `B9` among the inputs"),
+        "{:?}",
+        corpus.warnings
+    );
 }
 
 #[test]
@@ -149,8 +282,15 @@ fn duplicate_document_ids_name_both_files() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.txt"), "---\nid: X\n---\nR: een\n").unwrap();
     std::fs::write(dir.path().join("b.txt"), "---\nid: X\n---\nR: twee\n").unwrap();
-    let err = ingest(&[dir.path().to_owned()], &IngestOptions::default(), &|_| {}).unwrap_err().to_string();
-    assert!(err.contains("two documents have the id `X`") && err.contains("a.txt") && err.contains("b.txt"), "{err}");
+    let err = ingest(&[dir.path().to_owned()], &IngestOptions::default(), &|_| {})
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("two documents have the id `X`")
+            && err.contains("a.txt")
+            && err.contains("b.txt"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -1,7 +1,13 @@
 //! Turning codings into tables: frequencies per code, overall and per group of documents.
 
+pub mod agreement;
+pub mod evaluate;
+pub mod quotes;
 pub mod report;
+pub mod sample;
+pub mod selection;
 pub mod tables;
+pub mod units;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -41,6 +47,26 @@ impl CodedCorpus<'_> {
                 map
             })
             .collect()
+    }
+
+    /// Checks that some document has attribute `name`; the error lists the known ones.
+    pub fn require_attribute(&self, name: &str) -> crate::Result<()> {
+        let known: BTreeSet<&str> = self
+            .documents
+            .iter()
+            .flat_map(|d| d.attributes.keys().map(String::as_str))
+            .collect();
+        if known.contains(name) {
+            return Ok(());
+        }
+        Err(crate::Error::Usage(format!(
+            "no document has the attribute `{name}`; known attributes: {}",
+            if known.is_empty() {
+                "(none)".to_owned()
+            } else {
+                known.into_iter().collect::<Vec<_>>().join(", ")
+            }
+        )))
     }
 
     /// Number of respondent segments of a document.

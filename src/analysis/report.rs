@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::CodedCorpus;
+use crate::Result;
 use crate::output::{Table, Value};
-use crate::{Error, Result};
 
 /// The value used for documents that lack the grouping attribute.
 pub const MISSING: &str = "(missing)";
@@ -121,21 +121,7 @@ pub fn group_documents(
     let Some(attribute) = by else {
         return Ok(BTreeMap::new());
     };
-    let known: BTreeSet<&str> = corpus
-        .documents
-        .iter()
-        .flat_map(|d| d.attributes.keys().map(String::as_str))
-        .collect();
-    if !known.contains(attribute) {
-        return Err(Error::Usage(format!(
-            "no document has the attribute `{attribute}`; known attributes: {}",
-            if known.is_empty() {
-                "(none)".to_owned()
-            } else {
-                known.into_iter().collect::<Vec<_>>().join(", ")
-            }
-        )));
-    }
+    corpus.require_attribute(attribute)?;
     let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, doc) in corpus.documents.iter().enumerate() {
         let value = doc

@@ -24,17 +24,40 @@ pub struct CodeArgs {
     /// Replace existing output files.
     #[arg(long)]
     force: bool,
+    /// Write the tables as CSV, or also as Parquet (segments.parquet, codings.parquet).
+    #[arg(long, value_enum, default_value = "csv")]
+    format: CodeFormat,
+}
+
+/// The file formats `thema code` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum CodeFormat {
+    /// segments.csv and codings.csv.
+    Csv,
+    /// The CSV files plus segments.parquet and codings.parquet.
+    Parquet,
 }
 
 pub fn run(args: CodeArgs) -> Result<ExitCode> {
     let segments_file = OutputFile::check(&args.out.join("segments.csv"), args.force)?;
     let codings_file = OutputFile::check(&args.out.join("codings.csv"), args.force)?;
+    let parquet_files = match args.format {
+        CodeFormat::Csv => None,
+        CodeFormat::Parquet => Some((
+            OutputFile::check(&args.out.join("segments.parquet"), args.force)?,
+            OutputFile::check(&args.out.join("codings.parquet"), args.force)?,
+        )),
+    };
     let coded = args.input.read_and_code()?;
     let documents = &coded.corpus.documents;
     let segments = tables::segments_table(documents);
     let codings = tables::codings_table(documents, &coded.codings);
     segments_file.write(segments.render(TableFormat::Csv).as_bytes())?;
     codings_file.write(codings.render(TableFormat::Csv).as_bytes())?;
+    if let Some((segments_parquet, codings_parquet)) = &parquet_files {
+        segments_parquet.write(&segments.to_bytes(TableFormat::Parquet)?)?;
+        codings_parquet.write(&codings.to_bytes(TableFormat::Parquet)?)?;
+    }
     if !args.input.quiet {
         let respondent: usize = documents
             .iter()

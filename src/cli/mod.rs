@@ -1,10 +1,14 @@
 //! The command line: one module per subcommand, each with its own usage text.
 
+mod agree;
 mod code;
 mod codebook;
+mod evaluate;
 mod ingest;
 mod init;
+mod quotes;
 mod report;
+mod sample;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -18,6 +22,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::codebook::Codebook;
 use crate::engine::{Coding, Engine, EngineOptions};
 use crate::ingest::{Corpus, IngestOptions, SpeakerRules};
+use crate::output::OutputFile;
 use crate::study::Study;
 use crate::{Error, Result};
 
@@ -35,8 +40,16 @@ enum Command {
     Code(code::CodeArgs),
     /// Theme frequencies per code, overall and per attribute value.
     Report(report::ReportArgs),
+    /// The segments behind one or more codes, with matched words and context.
+    Quotes(quotes::QuotesArgs),
     /// Read transcripts and show what thema sees: formats, speakers, turns.
     Ingest(ingest::IngestArgs),
+    /// Inter-coder agreement: kappa, Krippendorff's alpha, AC1, disagreements.
+    Agree(agree::AgreeArgs),
+    /// Score the auto-coder against human coding: precision, recall, F1, errors.
+    Evaluate(evaluate::EvaluateArgs),
+    /// Draw a reproducible sample of documents for double coding.
+    Sample(sample::SampleArgs),
     /// Check, show and test codebooks.
     #[command(subcommand)]
     Codebook(codebook::CodebookCommand),
@@ -58,7 +71,11 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Command::Code(args) => code::run(args),
         Command::Report(args) => report::run(args),
+        Command::Quotes(args) => quotes::run(args),
         Command::Ingest(args) => ingest::run(args),
+        Command::Agree(args) => agree::run(args),
+        Command::Evaluate(args) => evaluate::run(args),
+        Command::Sample(args) => sample::run(args),
         Command::Codebook(command) => codebook::run(command),
         Command::Init(args) => init::run(args),
     };
@@ -99,6 +116,58 @@ pub struct InputArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// `--codes PREFIX` and `--level N`, shared by the analyses.
+#[derive(Debug, Args, Clone)]
+pub struct SelectionArgs {
+    /// Only codes at or below this id (repeatable), e.g. `proactivity`.
+    #[arg(long = "codes", value_name = "PREFIX")]
+    pub prefixes: Vec<String>,
+    /// Roll codes up to their ancestors at this depth (1 = top-level codes).
+    #[arg(long, value_name = "N")]
+    pub level: Option<usize>,
+}
+
+impl SelectionArgs {
+    /// The selection, checked against the codebook.
+    pub fn selection(
+        &self,
+        codebook: &Codebook,
+    ) -> Result<crate::analysis::selection::CodeSelection> {
+        let selection = crate::analysis::selection::CodeSelection {
+            prefixes: self.prefixes.clone(),
+            level: self.level,
+        };
+        selection.validate(codebook)?;
+        Ok(selection)
+    }
+}
+
+/// `--format` and `-o FILE` of the table commands.
+#[derive(Debug, Args, Clone)]
+pub struct ExportArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: crate::output::TableFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace an existing output file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+impl ExportArgs {
+    /// Checks the output file before any work (Parquet, being binary, needs one).
+    pub fn check(&self) -> Result<Option<OutputFile>> {
+        if self.format == crate::output::TableFormat::Parquet && self.output.is_none() {
+            return Err(Error::Usage(
+                "Parquet is a binary format: give an output file with -o FILE".into(),
+            ));
+        }
+        check_output(self.output.as_deref(), self.force)
+    }
 }
 
 /// The inputs read and coded, with the codebook used.
@@ -197,6 +266,38 @@ impl InputArgs {
             study,
         })
     }
+}
+
+/// Checks an `-o FILE` before any work is done.
+pub fn check_output(path: Option<&Path>, force: bool) -> Result<Option<OutputFile>> {
+    path.map(|p| OutputFile::check(p, force)).transpose()
+}
+
+/// Writes to the output file when there is one, else to standard output.
+pub fn write_or_print(output: Option<&OutputFile>, bytes: &[u8]) -> Result<()> {
+    match output {
+        Some(file) => file.write(bytes),
+        None => {
+            use std::io::Write;
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(bytes)
+                .and_then(|()| stdout.flush())
+                .map_err(|e| Error::Output {
+                    path: PathBuf::from("standard output"),
+                    message: e.to_string(),
+                })
+        }
+    }
+}
+
+/// Writes a table in `format` to the output file, or prints it.
+pub fn emit(
+    table: &crate::output::Table,
+    format: crate::output::TableFormat,
+    output: Option<&OutputFile>,
+) -> Result<()> {
+    write_or_print(output, &table.to_bytes(format)?)
 }
 
 fn print_warnings(corpus: &Corpus) {

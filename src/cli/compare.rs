@@ -1,0 +1,76 @@
+//! `thema compare`: which themes differ between cohorts.
+
+use std::process::ExitCode;
+
+use clap::Args;
+
+use super::{ExportArgs, InputArgs, SelectionArgs};
+use crate::Result;
+use crate::analysis::compare::{CompareOptions, compare};
+use crate::analysis::frames::Unit;
+use crate::output::TableFormat;
+
+/// For every code and every value of a document attribute: the count and share of units with
+/// the code, a test of independence (Pearson chi-square, or Fisher's exact test when an
+/// expected count is below 5; the test is named per row), Cramér's V, Benjamini–Hochberg
+/// q-values across codes, and for two groups the difference in proportions and the odds ratio
+/// with a 95% confidence interval (Haldane correction for zero cells).
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  thema compare samples/ --by cohort\n  thema compare samples/ --by debts --unit segment --codes acceptance --sort q\n  thema compare samples/ --by municipality --format csv -o by-municipality.csv")]
+pub struct CompareArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// The document attribute whose values form the groups (default: `by` of thema.toml).
+    #[arg(long, value_name = "ATTR")]
+    by: Option<String>,
+    /// Count documents (respondents) or respondent segments (answers).
+    #[arg(long, value_enum, default_value = "document")]
+    unit: Unit,
+    /// Leave out documents without a value instead of grouping them as `(missing)`.
+    #[arg(long)]
+    drop_missing: bool,
+    /// Row order: the code tree, or ascending q-value.
+    #[arg(long, value_name = "ORDER", default_value = "tree", value_parser = ["tree", "q"])]
+    sort: String,
+    /// Seed for Monte Carlo p-values of large tables (results are reproducible with it).
+    #[arg(long, value_name = "S", default_value_t = 20_240_601)]
+    seed: u64,
+    /// Language of the code labels.
+    #[arg(long, value_name = "LANG", default_value = "en")]
+    labels: String,
+    #[command(flatten)]
+    selection: SelectionArgs,
+    #[command(flatten)]
+    export: ExportArgs,
+}
+
+pub fn run(args: CompareArgs) -> Result<ExitCode> {
+    let output = args.export.check()?;
+    let coded = args.input.read_and_code()?;
+    let by = args.by.clone().or_else(|| coded.study.by.clone()).ok_or_else(|| {
+        crate::Error::Usage("give --by ATTR (or set `by` in thema.toml)".into())
+    })?;
+    let options = CompareOptions {
+        by,
+        unit: args.unit,
+        drop_missing: args.drop_missing,
+        sort_by_q: args.sort == "q",
+        seed: args.seed,
+        selection: args.selection.selection(&coded.codebook)?,
+        language: args.labels.clone(),
+    };
+    let comparison = compare(&coded.view(), &options)?;
+    let format = args.export.format;
+    let mut bytes = comparison.table.to_bytes(format)?;
+    if matches!(format, TableFormat::Table | TableFormat::Md) {
+        for warning in &comparison.warnings {
+            bytes.extend(format!("Note: {warning}\n").as_bytes());
+        }
+    } else if !args.input.quiet {
+        for warning in &comparison.warnings {
+            eprintln!("thema: note: {warning}");
+        }
+    }
+    super::write_or_print(output.as_ref(), &bytes)?;
+    Ok(ExitCode::SUCCESS)
+}

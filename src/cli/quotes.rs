@@ -1,0 +1,226 @@
+//! `thema quotes`: the segments behind one or more codes, ready for a report.
+
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+
+use super::{InputArgs, write_or_print};
+use crate::Result;
+use crate::analysis::quotes::{Quote, QuoteQuery, find_quotes, mark, parse_filter};
+use crate::output::{Table, TableFormat};
+
+/// How quotes are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum QuoteFormat {
+    /// Readable blocks for the terminal, matched words in bold.
+    Table,
+    /// Markdown block quotes with the matched words in **bold**, ready for a report.
+    Md,
+    /// One row per quote.
+    Csv,
+    /// A JSON array, one object per quote.
+    Json,
+}
+
+/// Every segment with the given code(s) (all of them; --any for at least one), with document,
+/// speaker, timestamp, attributes and the matched words highlighted.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  thema quotes samples/ --code proactivity.initiative --where cohort=2024-wave1\n  thema quotes samples/ --code acceptance.privacy --code actor.municipality --context 1 --format md -o privacy.md"
+)]
+pub struct QuotesArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// A code id (repeatable; a parent includes its children).
+    #[arg(long, value_name = "CODE", required = true)]
+    code: Vec<String>,
+    /// Segments with any of the codes instead of all of them.
+    #[arg(long)]
+    any: bool,
+    /// Only documents with this attribute value (repeatable, all must hold).
+    #[arg(long = "where", value_name = "ATTR=VALUE")]
+    filters: Vec<String>,
+    /// Segments of context before and after each quote.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    context: usize,
+    /// At most N quotes.
+    #[arg(long, value_name = "N")]
+    limit: Option<usize>,
+    /// Attributes named after each quote (default: cohort, when documents have it).
+    #[arg(long, value_name = "ATTR")]
+    show: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: QuoteFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Replace an existing output file.
+    #[arg(long)]
+    force: bool,
+}
+
+pub fn run(args: QuotesArgs) -> Result<ExitCode> {
+    let output = super::check_output(args.output.as_deref(), args.force)?;
+    let coded = args.input.read_and_code()?;
+    let query = QuoteQuery {
+        codes: args.code.clone(),
+        any: args.any,
+        filters: args
+            .filters
+            .iter()
+            .map(|f| parse_filter(f))
+            .collect::<Result<_>>()?,
+        context: args.context,
+        limit: args.limit,
+    };
+    let view = coded.view();
+    let quotes = find_quotes(&view, &query)?;
+    let shown: Vec<String> = if args.show.is_empty() {
+        let has_cohort = coded
+            .corpus
+            .documents
+            .iter()
+            .any(|d| d.attributes.contains_key("cohort"));
+        if has_cohort {
+            vec!["cohort".to_owned()]
+        } else {
+            Vec::new()
+        }
+    } else {
+        args.show.clone()
+    };
+    let terminal = output.is_none()
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none();
+    let text = match args.format {
+        QuoteFormat::Table => render_blocks(&quotes, &shown, terminal),
+        QuoteFormat::Md => render_markdown(&quotes, &shown),
+        QuoteFormat::Csv => quotes_table(&quotes).render(TableFormat::Csv),
+        QuoteFormat::Json => quotes_table(&quotes).render(TableFormat::Json),
+    };
+    write_or_print(output.as_ref(), text.as_bytes())?;
+    if !args.input.quiet && args.format == QuoteFormat::Table {
+        eprintln!("{} quotes", quotes.len());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn attribution(quote: &Quote<'_>, shown: &[String]) -> String {
+    let mut parts = vec![quote.document.id.clone()];
+    parts.extend(
+        shown
+            .iter()
+            .filter_map(|a| quote.document.attributes.get(a).cloned()),
+    );
+    parts.join(", ")
+}
+
+fn render_blocks(quotes: &[Quote<'_>], shown: &[String], bold: bool) -> String {
+    let (open, close) = if bold {
+        ("\x1b[1m", "\x1b[0m")
+    } else {
+        ("", "")
+    };
+    let mut out = String::new();
+    for q in quotes {
+        let s = q.segment;
+        let time = s
+            .timestamp
+            .as_deref()
+            .map(|t| format!(" [{t}]"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "── {} · segment {} · turn {} · {}{time} · {}",
+            attribution(q, shown),
+            s.index,
+            s.turn,
+            s.speaker,
+            q.codes.join(", ")
+        );
+        for c in q.before {
+            let _ = writeln!(out, "   {}: {}", c.speaker, c.text.replace('\n', "\n   "));
+        }
+        let _ = writeln!(
+            out,
+            " ▶ {}",
+            mark(&s.text, &q.highlights, open, close).replace('\n', "\n   ")
+        );
+        for c in q.after {
+            let _ = writeln!(out, "   {}: {}", c.speaker, c.text.replace('\n', "\n   "));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn render_markdown(quotes: &[Quote<'_>], shown: &[String]) -> String {
+    let mut out = String::new();
+    for q in quotes {
+        for c in q.before {
+            let _ = writeln!(out, "*{}: {}*\n", c.speaker, c.text.replace('\n', " "));
+        }
+        let quoted = mark(&q.segment.text, &q.highlights, "**", "**");
+        for line in quoted.lines() {
+            let _ = writeln!(out, "> {line}");
+        }
+        let _ = writeln!(out, ">\n> — {}\n", attribution(q, shown));
+        for c in q.after {
+            let _ = writeln!(out, "*{}: {}*\n", c.speaker, c.text.replace('\n', " "));
+        }
+    }
+    out
+}
+
+fn quotes_table(quotes: &[Quote<'_>]) -> Table {
+    let attributes: std::collections::BTreeSet<&str> = quotes
+        .iter()
+        .flat_map(|q| q.document.attributes.keys().map(String::as_str))
+        .collect();
+    let mut headers: Vec<String> = [
+        "document",
+        "segment",
+        "turn",
+        "speaker",
+        "timestamp",
+        "codes",
+        "matched",
+        "text",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    headers.extend(attributes.iter().map(|a| (*a).to_owned()));
+    let mut table = Table::new(headers);
+    for q in quotes {
+        let chars: Vec<char> = q.segment.text.chars().collect();
+        let matched: Vec<String> = q
+            .highlights
+            .iter()
+            .map(|&(a, b)| chars[a..b].iter().collect())
+            .collect();
+        let mut row = vec![
+            q.document.id.clone().into(),
+            q.segment.index.into(),
+            q.segment.turn.into(),
+            q.segment.speaker.clone().into(),
+            q.segment.timestamp.clone().unwrap_or_default().into(),
+            q.codes.join(";").into(),
+            matched.join(" | ").into(),
+            q.segment.text.clone().into(),
+        ];
+        row.extend(attributes.iter().map(|a| {
+            q.document
+                .attributes
+                .get(*a)
+                .cloned()
+                .unwrap_or_default()
+                .into()
+        }));
+        table.rows.push(row);
+    }
+    table
+}

@@ -1,0 +1,244 @@
+//! Human codings: a CSV with `document,code,coder` and a position (`segment`, `turn` with an
+//! optional `paragraph`, or `start,end` code-point offsets), mapped onto the segments of the
+//! transcripts. thema's own `codings.csv` reads as the coder `auto`.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::codebook::Codebook;
+use crate::corpus::Document;
+use crate::{Error, Result};
+
+/// The coder name given to rows of a file without a `coder` column.
+pub const AUTO_CODER: &str = "auto";
+
+/// How a `start,end` span selects segments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Overlap {
+    /// Every segment the span touches.
+    #[default]
+    Any,
+    /// Segments of which the span covers more than half.
+    Majority,
+    /// Segments the span covers completely.
+    Contain,
+}
+
+/// Where a coding sits in its document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Position {
+    Segment(usize),
+    Turn(usize, Option<usize>),
+    Span(usize, usize),
+}
+
+/// One coder's coding of one document, resolved to segments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HumanCoding {
+    /// Index of the document in the corpus.
+    pub document: usize,
+    /// The coder.
+    pub coder: String,
+    /// The code; `None` marks a document coded with nothing in it.
+    pub code: Option<String>,
+    /// 1-based segment indexes the coding covers.
+    pub segments: Vec<usize>,
+    /// The rule and matched words, for thema's own codings files.
+    pub rule: Option<(String, String)>,
+    /// The CSV line it came from.
+    pub line: usize,
+}
+
+/// Reads a codings CSV and resolves every row against the documents and the codebook.
+pub fn read_codings(
+    path: &Path,
+    documents: &[Document],
+    codebook: &Codebook,
+    overlap: Overlap,
+) -> Result<Vec<HumanCoding>> {
+    let bytes = std::fs::read(path).map_err(|e| Error::input(path, e.to_string()))?;
+    let text = super::decode::decode(&bytes)
+        .map_err(|m| Error::input(path, m))?
+        .text;
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| Error::input_line(path, 1, e.to_string()))?
+        .iter()
+        .map(|h| h.trim().to_lowercase())
+        .collect();
+    let column = |name: &str| headers.iter().position(|h| h == name);
+    let (Some(doc_col), Some(code_col)) = (column("document"), column("code")) else {
+        return Err(Error::input_line(
+            path,
+            1,
+            format!(
+                "a codings file needs `document` and `code` columns (columns: {})",
+                headers.join(", ")
+            ),
+        ));
+    };
+    let coder_col = column("coder");
+    let (segment_col, turn_col, paragraph_col) =
+        (column("segment"), column("turn"), column("paragraph"));
+    let span_cols = column("start").zip(column("end"));
+    let rule_cols = column("rule").zip(column("matched"));
+    if segment_col.is_none() && turn_col.is_none() && span_cols.is_none() {
+        return Err(Error::input_line(
+            path,
+            1,
+            "a codings file needs a position: a `segment` column, a `turn` column (and optionally `paragraph`), or `start` and `end`",
+        ));
+    }
+    let by_id: HashMap<&str, usize> = documents
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.as_str(), i))
+        .collect();
+    let mut out = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            Error::input_line(
+                path,
+                e.position().map_or(0, |p| p.line() as usize),
+                e.to_string(),
+            )
+        })?;
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let fail = |message: String| Error::input_line(path, line, message);
+        let field = |col: Option<usize>| {
+            col.and_then(|c| record.get(c))
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+        };
+        let number = |col: Option<usize>, name: &str| -> Result<Option<usize>> {
+            field(col)
+                .map(|v| {
+                    v.parse::<usize>()
+                        .map_err(|_| fail(format!("`{name}` must be a whole number, got {v:?}")))
+                })
+                .transpose()
+        };
+        let document_id = field(Some(doc_col)).ok_or_else(|| fail("empty `document`".into()))?;
+        let &document = by_id
+            .get(document_id)
+            .ok_or_else(|| fail(format!("no document `{document_id}` among the transcripts")))?;
+        let doc = &documents[document];
+        let code = field(Some(code_col)).map(str::to_owned);
+        if let Some(code) = &code
+            && codebook.code(code).is_none()
+        {
+            let hint = crate::analysis::selection::require_code(codebook, code)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            return Err(fail(hint));
+        }
+        let coder = field(coder_col).unwrap_or(AUTO_CODER).to_owned();
+        // thema's codings.csv carries start/end of the matched words *and* a segment: the
+        // segment is the position.
+        let position = if let Some(segment) = number(segment_col, "segment")? {
+            Some(Position::Segment(segment))
+        } else if let Some(turn) = number(turn_col, "turn")? {
+            Some(Position::Turn(turn, number(paragraph_col, "paragraph")?))
+        } else if let Some((s, e)) = span_cols {
+            match (number(Some(s), "start")?, number(Some(e), "end")?) {
+                (Some(start), Some(end)) => Some(Position::Span(start, end)),
+                (None, None) => None,
+                _ => return Err(fail("give both `start` and `end`".into())),
+            }
+        } else {
+            None
+        };
+        let segments = match (&code, position) {
+            (None, _) => Vec::new(),
+            (Some(_), None) => {
+                return Err(fail(
+                    "a coding needs a segment, a turn or start and end".into(),
+                ));
+            }
+            (Some(_), Some(position)) => resolve(doc, &position, overlap).map_err(fail)?,
+        };
+        let rule = rule_cols.and_then(|(r, m)| {
+            Some((
+                field(Some(r))?.to_owned(),
+                field(Some(m)).unwrap_or("").to_owned(),
+            ))
+        });
+        out.push(HumanCoding {
+            document,
+            coder,
+            code,
+            segments,
+            rule,
+            line,
+        });
+    }
+    Ok(out)
+}
+
+fn resolve(doc: &Document, position: &Position, overlap: Overlap) -> Result<Vec<usize>, String> {
+    match *position {
+        Position::Segment(s) => {
+            if s == 0 || s > doc.segments.len() {
+                return Err(format!(
+                    "document `{}` has segments 1 to {}, not {s}",
+                    doc.id,
+                    doc.segments.len()
+                ));
+            }
+            Ok(vec![s])
+        }
+        Position::Turn(turn, paragraph) => {
+            let turns = doc.turn_count();
+            if turn == 0 || turn > turns {
+                return Err(format!(
+                    "document `{}` has turns 1 to {turns}, not {turn}",
+                    doc.id
+                ));
+            }
+            let found: Vec<usize> = doc
+                .segments
+                .iter()
+                .filter(|s| s.turn == turn && paragraph.is_none_or(|p| s.paragraph == p))
+                .map(|s| s.index)
+                .collect();
+            if found.is_empty() {
+                return Err(match paragraph {
+                    Some(p) => format!("turn {turn} of document `{}` has no paragraph {p}", doc.id),
+                    None => format!("turn {turn} of document `{}` has no text", doc.id),
+                });
+            }
+            Ok(found)
+        }
+        Position::Span(start, end) => {
+            let length = doc.text.chars().count();
+            if start >= end || end > length {
+                return Err(format!(
+                    "span {start}..{end} does not fit document `{}` ({length} characters)",
+                    doc.id
+                ));
+            }
+            let found: Vec<usize> = doc
+                .segments
+                .iter()
+                .filter(|s| {
+                    let shared = end.min(s.end).saturating_sub(start.max(s.start));
+                    match overlap {
+                        Overlap::Any => shared > 0,
+                        Overlap::Majority => 2 * shared > s.end - s.start,
+                        Overlap::Contain => shared == s.end - s.start,
+                    }
+                })
+                .map(|s| s.index)
+                .collect();
+            if found.is_empty() {
+                return Err(format!(
+                    "span {start}..{end} of document `{}` selects no segment",
+                    doc.id
+                ));
+            }
+            Ok(found)
+        }
+    }
+}
