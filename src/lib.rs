@@ -12,6 +12,7 @@ pub mod engine;
 pub mod error;
 pub mod ingest;
 pub mod output;
+pub mod refi;
 pub mod stats;
 pub mod study;
 pub mod text;

@@ -1,0 +1,1 @@
+//! `thema export qdpx`, `thema import qdpx` (being written).

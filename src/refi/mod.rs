@@ -1,0 +1,1 @@
+//! REFI-QDA exchange (being written).
