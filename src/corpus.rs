@@ -41,6 +41,16 @@ pub enum Format {
     WebVtt,
     /// SubRip subtitles.
     Srt,
+    /// Word .docx.
+    Docx,
+    /// OpenDocument text .odt.
+    Odt,
+    /// A CSV table of turns.
+    Csv,
+    /// A tab-separated table of turns.
+    Tsv,
+    /// JSON Lines of turns.
+    JsonLines,
 }
 
 impl Format {
@@ -50,6 +60,11 @@ impl Format {
             Format::PlainText => "text",
             Format::WebVtt => "webvtt",
             Format::Srt => "srt",
+            Format::Docx => "docx",
+            Format::Odt => "odt",
+            Format::Csv => "csv",
+            Format::Tsv => "tsv",
+            Format::JsonLines => "jsonl",
         }
     }
 }

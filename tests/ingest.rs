@@ -5,14 +5,24 @@ use std::path::{Path, PathBuf};
 
 use thema::corpus::{Document, Role};
 use thema::ingest::turns::parse_label;
-use thema::ingest::{IngestOptions, ingest, read_document};
+use thema::ingest::{IngestOptions, InputFile, ingest, read_file};
 
 fn samples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")
 }
 
+fn read_path(path: &Path) -> Document {
+    let file = InputFile {
+        path: path.to_owned(),
+        explicit: true,
+    };
+    let mut docs = read_file(&file, &IngestOptions::default()).expect("file reads").expect("a transcript");
+    assert_eq!(docs.len(), 1);
+    docs.remove(0)
+}
+
 fn read(name: &str) -> Document {
-    read_document(&samples().join(name), &IngestOptions::default()).expect("sample reads")
+    read_path(&samples().join(name))
 }
 
 /// (file, id, encoding, interviewer label, respondent label, respondent turns)
@@ -298,7 +308,7 @@ fn declared_speakers_are_the_only_ones_that_start_turns() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("d.txt");
     std::fs::write(&path, "---\nspeakers: Interviewer, Ans\n---\nInterviewer: Hoe?\nAns: Zo.\nTip: bel ze.\nTip: echt.\nInterviewer: Ok.\n").unwrap();
-    let doc = read_document(&path, &IngestOptions::default()).unwrap();
+    let doc = read_path(&path);
     assert_eq!(doc.turn_count(), 3);
     assert!(doc.segments[1].text.contains("Tip: echt."));
 }
@@ -308,7 +318,7 @@ fn crlf_bom_and_decomposed_accents_are_normalised() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("c.txt");
     std::fs::write(&path, "\u{FEFF}I: Hoe?\r\nR: Ee\u{301}n keer.\r\n").unwrap();
-    let doc = read_document(&path, &IngestOptions::default()).unwrap();
+    let doc = read_path(&path);
     assert_eq!(doc.encoding, "UTF-8 (BOM)");
     assert_eq!(doc.segments[1].text, "E\u{E9}n keer.");
     assert!(!doc.text.contains('\r'));

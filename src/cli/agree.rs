@@ -55,6 +55,14 @@ pub struct AgreeArgs {
 
 pub fn run(args: AgreeArgs) -> Result<ExitCode> {
     let output = args.export.check()?;
+    if let Some(n) = args.bootstrap
+        && !(1..=crate::stats::agreement::MAX_BOOTSTRAP_SAMPLES).contains(&n)
+    {
+        return Err(crate::Error::Usage(format!(
+            "--bootstrap takes 1 to {} samples, got {n}",
+            crate::stats::agreement::MAX_BOOTSTRAP_SAMPLES
+        )));
+    }
     let disagreements_file = args
         .disagreements
         .as_deref()

@@ -110,6 +110,18 @@ pub struct InputArgs {
     /// Report unreadable files and go on.
     #[arg(long)]
     pub keep_going: bool,
+    /// Tables of turns (CSV, TSV, JSON Lines): the text column [default: text].
+    #[arg(long, value_name = "NAME")]
+    pub text_col: Option<String>,
+    /// Tables of turns: the speaker column [default: speaker].
+    #[arg(long, value_name = "NAME")]
+    pub speaker_col: Option<String>,
+    /// Tables of turns: the document column [default: document or interview].
+    #[arg(long, value_name = "NAME")]
+    pub document_col: Option<String>,
+    /// Tables of turns: the time column [default: timestamp or start].
+    #[arg(long, value_name = "NAME")]
+    pub time_col: Option<String>,
     /// Also code interviewer turns.
     #[arg(long)]
     pub code_interviewer: bool,
@@ -227,11 +239,17 @@ impl InputArgs {
                 None => crate::ingest::folder_attributes(&inputs),
             },
             keep_going: self.keep_going,
+            columns: crate::ingest::TableColumns {
+                text: self.text_col.clone(),
+                speaker: self.speaker_col.clone(),
+                document: self.document_col.clone(),
+                time: self.time_col.clone(),
+            },
         };
         let files = crate::ingest::discover(&inputs)?;
         let total: u64 = files
             .iter()
-            .filter_map(|f| std::fs::metadata(f).ok())
+            .filter_map(|f| std::fs::metadata(&f.path).ok())
             .map(|m| m.len())
             .sum();
         let progress = Progress::new(self.quiet, "reading", total, files.len());

@@ -22,11 +22,20 @@ pub struct Cue {
 /// The speaker shown for cues that name none.
 pub const UNKNOWN_SPEAKER: &str = "(unknown)";
 
+/// How cues of one speaker in a row are cut into segments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CueMerge {
+    /// One segment per turn (subtitle cues split sentences arbitrarily).
+    Turn,
+    /// One segment (paragraph) per cue (table rows are utterances).
+    Cue,
+}
+
 /// Builds the document text and its segments from cues. Each turn is written as
 /// `Speaker: text` lines followed by a blank line, so the text reads like a transcript; a
-/// segment covers the text of one turn (cues of one speaker in a row), or of one cue when
-/// the source names no speakers.
-pub fn assemble(cues: &[Cue], rules: &SpeakerRules) -> (String, Vec<Segment>) {
+/// segment covers the text of one turn (cues of one speaker in a row) with
+/// [`CueMerge::Turn`], else of one cue; cues without a speaker are one segment each.
+pub fn assemble(cues: &[Cue], rules: &SpeakerRules, merge: CueMerge) -> (String, Vec<Segment>) {
     struct Turn<'c> {
         speaker: Option<&'c str>,
         cues: Vec<&'c Cue>,
@@ -62,18 +71,16 @@ pub fn assemble(cues: &[Cue], rules: &SpeakerRules) -> (String, Vec<Segment>) {
     let mut builder = SegmentBuilder::new(&text);
     for (turn, spans) in turns.iter().zip(&ranges) {
         let speaker = turn.speaker.unwrap_or(UNKNOWN_SPEAKER);
-        let role = match turn.speaker {
-            Some(name) => rules.role_of(name),
-            None => Role::Respondent,
-        };
+        let role = turn.speaker.map_or(Role::Respondent, |name| rules.role_of(name));
         builder.start_turn(speaker, role, None);
-        if turn.speaker.is_some() {
+        if turn.speaker.is_some() && merge == CueMerge::Turn {
             let first = turn.cues[0];
             let last = turn.cues[turn.cues.len() - 1];
             builder.set_times(first.start.clone(), last.end.clone());
             builder.add_text(spans[0].0, spans[spans.len() - 1].1);
         } else {
             for (cue, &(start, end)) in turn.cues.iter().zip(spans) {
+                // A new paragraph per cue.
                 builder.end_paragraph();
                 builder.set_times(cue.start.clone(), cue.end.clone());
                 builder.add_text(start, end);
@@ -115,7 +122,7 @@ mod tests {
             ),
             cue(Some("Maria"), "00:00:04.500", "00:00:06.000", "Zomaar."),
         ];
-        let (text, segs) = assemble(&cues, &SpeakerRules::default());
+        let (text, segs) = assemble(&cues, &SpeakerRules::default(), CueMerge::Turn);
         assert_eq!(
             text,
             "Interviewer: Hoe ging het?\n\nMaria: Ze belden me.\nZomaar.\n\n"
@@ -134,7 +141,7 @@ mod tests {
             cue(None, "00:01.000", "00:02.000", "Een"),
             cue(None, "00:02.000", "00:03.000", "Twee"),
         ];
-        let (_, segs) = assemble(&cues, &SpeakerRules::default());
+        let (_, segs) = assemble(&cues, &SpeakerRules::default(), CueMerge::Turn);
         assert_eq!(segs.len(), 2);
         assert_eq!((segs[1].turn, segs[1].paragraph), (1, 2));
         assert_eq!(segs[1].timestamp.as_deref(), Some("00:02.000"));

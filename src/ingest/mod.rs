@@ -7,6 +7,7 @@ pub mod docx;
 pub mod human;
 pub mod plaintext;
 pub mod srt;
+pub mod table;
 pub mod turns;
 pub mod vtt;
 
@@ -18,10 +19,11 @@ use rayon::prelude::*;
 use crate::corpus::{Document, Format, Role};
 use crate::{Error, Result};
 use attributes::AttributeTable;
+pub use table::{TableColumns, TableKind};
 pub use turns::SpeakerRules;
 
 /// File extensions read when a folder is given.
-const TRANSCRIPT_EXTENSIONS: [&str; 2] = ["txt", "md"];
+const TRANSCRIPT_EXTENSIONS: [&str; 10] = ["txt", "md", "vtt", "srt", "docx", "odt", "csv", "tsv", "jsonl", "ndjson"];
 
 /// How to read the inputs.
 #[derive(Debug, Clone, Default)]
@@ -32,6 +34,8 @@ pub struct IngestOptions {
     pub attributes: Vec<PathBuf>,
     /// Report unreadable files and go on instead of stopping.
     pub keep_going: bool,
+    /// Column names of tables of turns.
+    pub columns: TableColumns,
 }
 
 /// The documents read, in path order, and what was skipped.
@@ -41,47 +45,61 @@ pub struct Corpus {
     pub documents: Vec<Document>,
     /// Files skipped with `--keep-going`, with the reason.
     pub skipped: Vec<String>,
+    /// Tables in input folders that are not transcripts (no text column).
+    pub passed_over: Vec<String>,
     /// Warnings about the inputs as a whole (attributes rows for unknown documents...).
     pub warnings: Vec<String>,
 }
 
-/// Expands files and folders (recursively, sorted by path) into the transcript files to read.
-/// Inside folders, hidden files and `README` files are passed over.
-pub fn discover(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+/// A file to read, and whether the user named it (rather than it being found in a folder).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct InputFile {
+    /// The file.
+    pub path: PathBuf,
+    /// Named on the command line or in the study file.
+    pub explicit: bool,
+}
+
+/// Expands files and folders (recursively, sorted by path) into the files to read. Inside
+/// folders, hidden files, `README` files and the folder's `attributes.csv` are passed over.
+pub fn discover(inputs: &[PathBuf]) -> Result<Vec<InputFile>> {
     let mut files = Vec::new();
     for input in inputs {
         let meta = std::fs::metadata(input).map_err(|e| Error::input(input, e.to_string()))?;
         if meta.is_dir() {
             walk(input, &mut files)?;
         } else {
-            files.push(input.clone());
+            files.push(InputFile {
+                path: input.clone(),
+                explicit: true,
+            });
         }
     }
     files.sort();
-    files.dedup();
+    files.dedup_by(|a, b| a.path == b.path);
     Ok(files)
 }
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
+fn walk(dir: &Path, files: &mut Vec<InputFile>) -> Result<()> {
     let entries = std::fs::read_dir(dir).map_err(|e| Error::input(dir, e.to_string()))?;
     for entry in entries {
         let entry = entry.map_err(|e| Error::input(dir, e.to_string()))?;
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().to_lowercase();
-        if name.starts_with('.') || name.starts_with("readme") {
+        if name.starts_with('.') || name.starts_with("readme") || name == FOLDER_ATTRIBUTES {
             continue;
         }
         if path.is_dir() {
             walk(&path, files)?;
-        } else if path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| TRANSCRIPT_EXTENSIONS.contains(&e.to_lowercase().as_str()))
-        {
-            files.push(path);
+        } else if extension(&path).is_some_and(|e| TRANSCRIPT_EXTENSIONS.contains(&e.as_str())) {
+            files.push(InputFile { path, explicit: false });
         }
     }
     Ok(())
+}
+
+fn extension(path: &Path) -> Option<String> {
+    path.extension().and_then(|e| e.to_str()).map(str::to_lowercase)
 }
 
 /// The file name of an attributes table that is picked up from an input folder.
@@ -97,11 +115,118 @@ pub fn folder_attributes(inputs: &[PathBuf]) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Reads one transcript file.
-pub fn read_document(path: &Path, options: &IngestOptions) -> Result<Document> {
+/// What a file holds, by extension and, where the extension may lie, by content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Text,
+    Vtt,
+    Srt,
+    Docx,
+    Odt,
+    Table(TableKind),
+}
+
+fn detect(path: &Path, bytes: &[u8]) -> Result<Kind> {
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Err(Error::input(path, "old Word 97-2003 .doc: save it as .docx"));
+    }
+    let kind = match extension(path).as_deref() {
+        Some("vtt") => Kind::Vtt,
+        Some("srt") => Kind::Srt,
+        Some("docx") => Kind::Docx,
+        Some("odt") => Kind::Odt,
+        Some("csv") => Kind::Table(TableKind::Csv),
+        Some("tsv" | "tab") => Kind::Table(TableKind::Tsv),
+        Some("jsonl" | "ndjson") => Kind::Table(TableKind::JsonLines),
+        Some("doc") => return Err(Error::input(path, "old Word .doc: save it as .docx")),
+        _ => Kind::Text,
+    };
+    if kind != Kind::Text {
+        return Ok(kind);
+    }
+    // A .txt that is really a subtitle file or a zipped document.
+    let head: Vec<u8> = bytes.iter().copied().filter(|&b| b != 0).take(64).collect();
+    let head = String::from_utf8_lossy(&head);
+    let head = head.trim_start_matches('\u{FEFF}');
+    Ok(if head.starts_with("WEBVTT") {
+        Kind::Vtt
+    } else if srt_start(head) {
+        Kind::Srt
+    } else if bytes.starts_with(b"PK\x03\x04") {
+        Kind::Docx
+    } else {
+        Kind::Text
+    })
+}
+
+/// `1` then a `00:00:01,000 --> ...` line: the start of an SRT file.
+fn srt_start(head: &str) -> bool {
+    let mut lines = head.lines().map(str::trim);
+    lines.next().is_some_and(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_digit()))
+        && lines.next().is_some_and(|l| l.contains("-->"))
+}
+
+/// Reads one file into its documents (tables may hold several). `None` for a table found in
+/// a folder that has no text column: it is not a transcript.
+pub fn read_file(file: &InputFile, options: &IngestOptions) -> Result<Option<Vec<Document>>> {
+    let path = file.path.as_path();
     let bytes = std::fs::read(path).map_err(|e| Error::input(path, e.to_string()))?;
-    let decoded = decode::decode(&bytes).map_err(|m| Error::input(path, m))?;
-    let text = decoded.text;
+    if bytes.is_empty() {
+        return Err(Error::input(path, "empty file"));
+    }
+    let kind = detect(path, &bytes)?;
+    let documents = match kind {
+        Kind::Docx | Kind::Odt => {
+            let extracted = if kind == Kind::Docx { docx::read_docx(&bytes) } else { docx::read_odt(&bytes) }
+                .map_err(|m| Error::input(path, m))?;
+            let format = if kind == Kind::Docx { Format::Docx } else { Format::Odt };
+            let mut doc = from_labelled_text(path, decode::normalise(&extracted.text), "zip/XML (UTF-8)", format, options)?;
+            for (key, value) in extracted.properties {
+                doc.attributes.entry(key).or_insert(value);
+            }
+            doc.warnings.extend(extracted.warnings);
+            vec![doc]
+        }
+        Kind::Text => {
+            let decoded = decode::decode(&bytes).map_err(|m| Error::input(path, m))?;
+            vec![from_labelled_text(path, decoded.text, decoded.encoding, Format::PlainText, options)?]
+        }
+        Kind::Vtt | Kind::Srt => {
+            let decoded = decode::decode(&bytes).map_err(|m| Error::input(path, m))?;
+            let parsed = if kind == Kind::Vtt { vtt::parse_vtt(&decoded.text) } else { srt::parse_srt(&decoded.text) }
+                .map_err(|e| Error::input_line(path, e.line, e.message))?;
+            let format = if kind == Kind::Vtt { Format::WebVtt } else { Format::Srt };
+            let (text, segments) = cues::assemble(&parsed.cues, &options.speakers, cues::CueMerge::Turn);
+            let language = crate::text::guess_language(segments.iter().map(|s| s.text.as_str())).unwrap_or("nl").to_owned();
+            vec![Document {
+                id: file_stem(path),
+                path: path.to_owned(),
+                format,
+                encoding: decoded.encoding,
+                text,
+                attributes: Default::default(),
+                segments,
+                language,
+                warnings: parsed.warnings,
+            }]
+        }
+        Kind::Table(table_kind) => {
+            let decoded = decode::decode(&bytes).map_err(|m| Error::input(path, m))?;
+            if !file.explicit && !table::has_text_column(&decoded.text, table_kind, &options.columns) {
+                return Ok(None);
+            }
+            table::read_table(path, &decoded.text, decoded.encoding, table_kind, &options.columns, &options.speakers)?
+        }
+    };
+    Ok(Some(documents))
+}
+
+fn file_stem(path: &Path) -> String {
+    path.file_stem().map_or_else(String::new, |s| s.to_string_lossy().into_owned())
+}
+
+/// A document from text with optional front matter and speaker labels (plain text, Word).
+fn from_labelled_text(path: &Path, text: String, encoding: &'static str, format: Format, options: &IngestOptions) -> Result<Document> {
     let front = plaintext::parse_front_matter(path, &text)?;
     let mut rules = options.speakers.clone();
     if let Some(declared) = front.list("speakers") {
@@ -121,26 +246,18 @@ pub fn read_document(path: &Path, options: &IngestOptions) -> Result<Document> {
     }
     let id = match front.get("id") {
         Some(id) if !id.is_empty() => id.to_owned(),
-        _ => path
-            .file_stem()
-            .map_or_else(String::new, |s| s.to_string_lossy().into_owned()),
+        _ => file_stem(path),
     };
     let attributes = front.attributes();
     let language = attributes.get("language").cloned().unwrap_or_else(|| {
-        let respondent = turns
-            .segments
-            .iter()
-            .filter(|s| s.role == Role::Respondent)
-            .map(|s| s.text.as_str());
-        crate::text::guess_language(respondent)
-            .unwrap_or("nl")
-            .to_owned()
+        let respondent = turns.segments.iter().filter(|s| s.role == Role::Respondent).map(|s| s.text.as_str());
+        crate::text::guess_language(respondent).unwrap_or("nl").to_owned()
     });
     Ok(Document {
         id,
         path: path.to_owned(),
-        format: Format::PlainText,
-        encoding: decoded.encoding,
+        format,
+        encoding,
         text,
         attributes,
         segments: turns.segments,
@@ -168,18 +285,19 @@ pub fn ingest(
                 .join(", ")
         )));
     }
-    let results: Vec<Result<Document>> = files
+    let results: Vec<Result<Option<Vec<Document>>>> = files
         .par_iter()
-        .map(|path| {
-            let doc = read_document(path, options);
-            progress(std::fs::metadata(path).map_or(0, |m| m.len()));
-            doc
+        .map(|file| {
+            let docs = read_file(file, options);
+            progress(std::fs::metadata(&file.path).map_or(0, |m| m.len()));
+            docs
         })
         .collect();
     let mut corpus = Corpus::default();
-    for result in results {
+    for (file, result) in files.iter().zip(results) {
         match result {
-            Ok(doc) => corpus.documents.push(doc),
+            Ok(Some(docs)) => corpus.documents.extend(docs),
+            Ok(None) => corpus.passed_over.push(format!("{}: a table without a text column", file.path.display())),
             Err(e) if options.keep_going => corpus.skipped.push(e.to_string()),
             Err(e) => return Err(e),
         }

@@ -625,16 +625,18 @@ fn quantile(sorted: &[f64], p: f64) -> f64 {
 /// 2nd ed., p. 241): α ≥ .800 `"reliable"`, .667 ≤ α < .800 `"tentative"` (only
 /// tentative conclusions), below `"unreliable"`.
 ///
-/// Alpha is judged as reported, rounded to three decimals, so the label never
-/// contradicts the printed value (2/3 = 0.667 is tentative). Accepts an `f64` or an
+/// Alpha is judged as reported, rounded to three decimals as `format!("{:.3}")` prints
+/// it, so the label never contradicts the printed value (2/3 prints as 0.667 and is
+/// tentative; 0.7996 prints as 0.800 and is reliable). Accepts an `f64` or an
 /// `Option<f64>`; `None` or a non-finite value gives `"undefined"`.
 pub fn verdict(alpha: impl Into<Option<f64>>) -> &'static str {
     match alpha.into() {
         Some(a) if a.is_finite() => {
-            let thousandths = (a * 1000.0).round();
-            if thousandths >= 800.0 {
+            // Round exactly as `{:.3}` prints, then compare with the printed thresholds.
+            let reported: f64 = format!("{a:.3}").parse().unwrap_or(a);
+            if reported >= 0.800 {
                 "reliable"
-            } else if thousandths >= 667.0 {
+            } else if reported >= 0.667 {
                 "tentative"
             } else {
                 "unreliable"
@@ -700,14 +702,19 @@ pub fn summarise(ratings: &Ratings) -> AgreementSummary {
 mod tests {
     use super::*;
 
-    const X: Option<u32> = None;
-
-    fn by_coder(columns: &[&[Option<u32>]]) -> Ratings {
-        Ratings::from_coders(columns.iter().map(|c| c.to_vec()).collect()).unwrap()
+    /// Cells written as in the papers' tables: numbers, "." for a missing value.
+    fn cells(text: &str) -> Vec<Option<u32>> {
+        text.split_whitespace().map(|v| v.parse().ok()).collect()
     }
 
-    fn binary(values: &[u32]) -> Vec<Option<u32>> {
-        values.iter().map(|&v| Some(v)).collect()
+    /// A reliability data matrix with one line per coder (Krippendorff's layout).
+    fn by_coder(lines: &[&str]) -> Ratings {
+        Ratings::from_coders(lines.iter().map(|l| cells(l)).collect()).unwrap()
+    }
+
+    /// One line per unit, one cell per coder.
+    fn by_unit(coders: usize, lines: &[&str]) -> Ratings {
+        Ratings::new(coders, lines.iter().map(|l| cells(l)).collect()).unwrap()
     }
 
     /// Ratings from a subjects × categories count table (coder identity arbitrary).
@@ -756,10 +763,7 @@ mod tests {
     /// binary data, two observers, no missing data, 10 units. Published α = 0.095.
     #[test]
     fn krippendorff_2011_binary_two_observers() {
-        let ratings = by_coder(&[
-            &binary(&[0, 1, 0, 0, 0, 0, 0, 0, 1, 0]),
-            &binary(&[1, 1, 1, 0, 0, 1, 0, 0, 0, 0]),
-        ]);
+        let ratings = by_coder(&["0 1 0 0 0 0 0 0 1 0", "1 1 1 0 0 1 0 0 0 0"]);
         assert_eq!(rounded(krippendorff_alpha_nominal(&ratings), 3), 0.095);
         // The paper's coincidences: o_00 = 10, o_01 = o_10 = 4, o_11 = 2; n_0 = 14,
         // n_1 = 6; α = 1 − 19 · 4 / (14 · 6).
@@ -776,62 +780,10 @@ mod tests {
     #[test]
     fn krippendorff_2011_nominal_four_observers_missing() {
         let ratings = by_coder(&[
-            &[
-                Some(1),
-                Some(2),
-                Some(3),
-                Some(3),
-                Some(2),
-                Some(1),
-                Some(4),
-                Some(1),
-                Some(2),
-                X,
-                X,
-                X,
-            ],
-            &[
-                Some(1),
-                Some(2),
-                Some(3),
-                Some(3),
-                Some(2),
-                Some(2),
-                Some(4),
-                Some(1),
-                Some(2),
-                Some(5),
-                X,
-                Some(3),
-            ],
-            &[
-                X,
-                Some(3),
-                Some(3),
-                Some(3),
-                Some(2),
-                Some(3),
-                Some(4),
-                Some(2),
-                Some(2),
-                Some(5),
-                Some(1),
-                X,
-            ],
-            &[
-                Some(1),
-                Some(2),
-                Some(3),
-                Some(3),
-                Some(2),
-                Some(4),
-                Some(4),
-                Some(1),
-                Some(2),
-                Some(5),
-                Some(1),
-                X,
-            ],
+            "1 2 3 3 2 1 4 1 2 . . .", // A
+            "1 2 3 3 2 2 4 1 2 5 . 3", // B
+            ". 3 3 3 2 3 4 2 2 5 1 .", // C
+            "1 2 3 3 2 4 4 1 2 5 1 .", // D
         ]);
         assert_eq!(rounded(krippendorff_alpha_nominal(&ratings), 3), 0.743);
         assert_eq!(ratings.pairable_values(), 40);
@@ -843,24 +795,13 @@ mod tests {
     /// 0.4.4, module `irrCAC.raw`) prints AC1 = 0.77544 (p_a = 0.81818, p_e = 0.19032).
     #[test]
     fn gwet_ac1_raw4raters() {
-        let ratings = Ratings::new(
+        let ratings = by_unit(
             4,
-            vec![
-                vec![Some(1), Some(1), X, Some(1)],
-                vec![Some(2), Some(2), Some(3), Some(2)],
-                vec![Some(3), Some(3), Some(3), Some(3)],
-                vec![Some(3), Some(3), Some(3), Some(3)],
-                vec![Some(2), Some(2), Some(2), Some(2)],
-                vec![Some(1), Some(2), Some(3), Some(4)],
-                vec![Some(4), Some(4), Some(4), Some(4)],
-                vec![Some(1), Some(1), Some(2), Some(1)],
-                vec![Some(2), Some(2), Some(2), Some(2)],
-                vec![X, Some(5), Some(5), Some(5)],
-                vec![X, X, Some(1), Some(1)],
-                vec![X, X, Some(3), X],
+            &[
+                "1 1 . 1", "2 2 3 2", "3 3 3 3", "3 3 3 3", "2 2 2 2", "1 2 3 4", //
+                "4 4 4 4", "1 1 2 1", "2 2 2 2", ". 5 5 5", ". . 1 1", ". . 3 .",
             ],
-        )
-        .unwrap();
+        );
         assert_eq!(rounded(gwet_ac1(&ratings), 5), 0.77544);
         assert_eq!(rounded(krippendorff_alpha_nominal(&ratings), 3), 0.743);
     }
@@ -1092,26 +1033,14 @@ mod tests {
     }
 
     fn example_for_bootstrap() -> Ratings {
-        // Krippendorff (2011) section C data, repeated to give the bootstrap some units.
-        let base = [
-            [Some(1), Some(1), X, Some(1)],
-            [Some(2), Some(2), Some(3), Some(2)],
-            [Some(3), Some(3), Some(3), Some(3)],
-            [Some(3), Some(3), Some(3), Some(3)],
-            [Some(2), Some(2), Some(2), Some(2)],
-            [Some(1), Some(2), Some(3), Some(4)],
-            [Some(4), Some(4), Some(4), Some(4)],
-            [Some(1), Some(1), Some(2), Some(1)],
-            [Some(2), Some(2), Some(2), Some(2)],
-            [X, Some(5), Some(5), Some(5)],
-            [X, X, Some(1), Some(1)],
-            [X, X, Some(3), X],
+        // Krippendorff (2011) section C data, three times over, to give the bootstrap
+        // some units.
+        let units = [
+            "1 1 . 1", "2 2 3 2", "3 3 3 3", "3 3 3 3", "2 2 2 2", "1 2 3 4", //
+            "4 4 4 4", "1 1 2 1", "2 2 2 2", ". 5 5 5", ". . 1 1", ". . 3 .",
         ];
-        Ratings::new(
-            4,
-            base.iter().cycle().take(36).map(|r| r.to_vec()).collect(),
-        )
-        .unwrap()
+        let lines: Vec<&str> = units.iter().cycle().take(36).copied().collect();
+        by_unit(4, &lines)
     }
 
     #[test]

@@ -556,18 +556,28 @@ fn count_tables(m: u64, cols: &[u64], max: u64) -> Option<u64> {
 fn enumerate_2xk(m: u64, cols: &[u64], observed: &[u64]) -> f64 {
     let k = cols.len();
     let caps: Vec<u64> = cols.iter().map(|&c| c.min(m)).collect();
-    let ln_c: Vec<Vec<f64>> = cols
+    // x_j can never be below floor[j] (the other columns cannot hold more), so the
+    // log-binomials are tabulated from there: ln_c[j][i] = ln C(cols[j], floor[j] + i).
+    let all_caps: u64 = caps.iter().sum();
+    let floor: Vec<u64> = caps
         .iter()
-        .zip(&caps)
-        .map(|(&c, &cap)| (0..=cap).map(|x| ln_choose(c, x)).collect())
+        .map(|&cap| m.saturating_sub(all_caps - cap))
         .collect();
+    let ln_c: Vec<Vec<f64>> = (0..k)
+        .map(|j| {
+            (floor[j]..=caps[j])
+                .map(|x| ln_choose(cols[j], x))
+                .collect()
+        })
+        .collect();
+    let lnc = |j: usize, x: u64| ln_c[j][(x - floor[j]) as usize];
     let mut after = vec![0u64; k];
     for j in (0..k - 1).rev() {
         after[j] = after[j + 1] + caps[j + 1];
     }
     let total = cols.iter().fold(0u64, |s, &c| s.saturating_add(c));
     let norm = ln_choose(total, m);
-    let observed_w: f64 = (0..k).map(|j| ln_c[j][observed[j] as usize]).sum();
+    let observed_w: f64 = (0..k).map(|j| lnc(j, observed[j])).sum();
     let threshold = observed_w + TIE_TOLERANCE.ln_1p();
 
     // Odometer over x_0..x_{k-2}; x_{k-1} is what remains. w[j] is the log weight of
@@ -583,14 +593,14 @@ fn enumerate_2xk(m: u64, cols: &[u64], observed: &[u64]) -> f64 {
     let (mut p_le, mut p_all) = (0.0f64, 0.0f64);
     loop {
         while j < k - 1 {
-            w[j + 1] = w[j] + ln_c[j][x[j] as usize];
+            w[j + 1] = w[j] + lnc(j, x[j]);
             rem[j + 1] = rem[j] - x[j];
             j += 1;
             if j < k - 1 {
                 x[j] = lowest(j, rem[j]);
             }
         }
-        let leaf = w[k - 1] + ln_c[k - 1][rem[k - 1] as usize];
+        let leaf = w[k - 1] + lnc(k - 1, rem[k - 1]);
         let p = (leaf - norm).exp();
         p_all += p;
         if leaf <= threshold {
