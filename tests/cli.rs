@@ -80,7 +80,7 @@ fn code_writes_both_tables_with_the_documented_columns_and_is_reproducible() {
     let segments = std::fs::read_to_string(out.join("segments.csv")).unwrap();
     let codings = std::fs::read_to_string(out.join("codings.csv")).unwrap();
     assert!(segments.starts_with(
-        "document,segment,turn,paragraph,speaker,role,start,end,timestamp,end_timestamp,text,age_band,cohort,debts,household,language,municipality\n"
+        "document,segment,turn,paragraph,speaker,role,start,end,timestamp,end_timestamp,text,age_band,author,cohort,created,debts,household,language,municipality,title\n"
     ));
     assert!(codings.starts_with("document,segment,turn,speaker,code,start,end,matched,rule\n"));
     assert_golden("segments.csv", &segments);
@@ -230,7 +230,7 @@ fn unknown_attribute_lists_the_known_ones() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains(
-            "no document has the attribute `wave`; known attributes: age_band, cohort, debts, household, language, municipality",
+            "no document has the attribute `wave`; known attributes: age_band, author, cohort, created, debts, household, language, municipality, title",
         ));
 }
 

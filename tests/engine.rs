@@ -79,6 +79,18 @@ fn negation_recodes_and_respects_clauses() {
 }
 
 #[test]
+fn negators_inside_not_negation_phrases_do_not_negate() {
+    assert_eq!(
+        coded("Uit het niets belden ze me.", "nl"),
+        vec![pair("initiative", "called-me")]
+    );
+    assert_eq!(
+        coded("Het niets belden ze me.", "nl"),
+        vec![pair("missed", "called-me (negated)")]
+    );
+}
+
+#[test]
 fn negator_inside_the_matched_phrase_is_part_of_the_cue() {
     assert_eq!(
         coded("Ik had er niet om gevraagd.", "nl"),

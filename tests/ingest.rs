@@ -16,7 +16,9 @@ fn read_path(path: &Path) -> Document {
         path: path.to_owned(),
         explicit: true,
     };
-    let mut docs = read_file(&file, &IngestOptions::default()).expect("file reads").expect("a transcript");
+    let mut docs = read_file(&file, &IngestOptions::default())
+        .expect("file reads")
+        .expect("a transcript");
     assert_eq!(docs.len(), 1);
     docs.remove(0)
 }
@@ -238,7 +240,7 @@ fn attributes_from_front_matter_and_the_folder_csv_merge() {
         ..IngestOptions::default()
     };
     let corpus = ingest(&[samples()], &options, &|_| {}).expect("samples read");
-    assert_eq!(corpus.documents.len(), 12);
+    assert_eq!(corpus.documents.len(), 15);
     for doc in &corpus.documents {
         for key in [
             "cohort",

@@ -7,7 +7,9 @@ use super::frames::{Unit, group_counts};
 use super::report::MISSING;
 use super::selection::CodeSelection;
 use crate::output::{Table, Value};
-use crate::stats::contingency::{Method, benjamini_hochberg, cramers_v, independence_test, two_group_effects};
+use crate::stats::contingency::{
+    Method, benjamini_hochberg, cramers_v, independence_test, two_group_effects,
+};
 use crate::{Error, Result};
 
 /// Groups smaller than this get a warning.
@@ -100,21 +102,41 @@ pub fn compare(corpus: &CodedCorpus<'_>, options: &CompareOptions) -> Result<Com
     }
     let mut rows = Vec::new();
     for (code, with) in &counts.with_code {
-        let label = corpus.codebook.code(code).map_or(code.as_str(), |c| c.label(&options.language));
+        let label = corpus
+            .codebook
+            .code(code)
+            .map_or(code.as_str(), |c| c.label(&options.language));
         let mut cells: Vec<Value> = vec![code.clone().into(), label.into()];
         for (n, total) in with.iter().zip(&counts.totals) {
             cells.push(Value::Int(*n as i64));
             cells.push(Value::Float(percent(*n, *total), 1));
         }
-        let table = vec![with.clone(), with.iter().zip(&counts.totals).map(|(n, t)| t - n).collect()];
+        let table = vec![
+            with.clone(),
+            with.iter()
+                .zip(&counts.totals)
+                .map(|(n, t)| t - n)
+                .collect(),
+        ];
         let test = independence_test(&table, options.seed);
         let tested = test.method != Method::NotTestable;
         cells.push(test.method.to_string().into());
         cells.push(optional(test.statistic, 4));
-        cells.push(test.df.map_or(Value::Text(String::new()), |df| Value::Int(df as i64)));
-        cells.push(if tested { Value::Float(test.p_value, 6) } else { Value::Text(String::new()) });
+        cells.push(
+            test.df
+                .map_or(Value::Text(String::new()), |df| Value::Int(df as i64)),
+        );
+        cells.push(if tested {
+            Value::Float(test.p_value, 6)
+        } else {
+            Value::Text(String::new())
+        });
         cells.push(Value::Text(String::new()));
-        cells.push(if tested { Value::Float(cramers_v(&table), 4) } else { Value::Text(String::new()) });
+        cells.push(if tested {
+            Value::Float(cramers_v(&table), 4)
+        } else {
+            Value::Text(String::new())
+        });
         if two_groups {
             let effects = two_group_effects([[with[0], with[1]], [table[1][0], table[1][1]]]);
             cells.push(optional(effects.difference.map(|d| d * 100.0), 1));
@@ -128,7 +150,10 @@ pub fn compare(corpus: &CodedCorpus<'_>, options: &CompareOptions) -> Result<Com
             tested,
         });
     }
-    let p_values: Vec<f64> = rows.iter().map(|r| if r.tested { r.p } else { f64::NAN }).collect();
+    let p_values: Vec<f64> = rows
+        .iter()
+        .map(|r| if r.tested { r.p } else { f64::NAN })
+        .collect();
     let q_values = benjamini_hochberg(&p_values);
     let q_column = 2 + 2 * counts.groups.len() + 4;
     for (row, q) in rows.iter_mut().zip(&q_values) {
@@ -139,7 +164,13 @@ pub fn compare(corpus: &CodedCorpus<'_>, options: &CompareOptions) -> Result<Com
     if options.sort_by_q {
         let mut order: Vec<usize> = (0..rows.len()).collect();
         order.sort_by(|&a, &b| {
-            let key = |i: usize| if rows[i].tested { q_values[i] } else { f64::INFINITY };
+            let key = |i: usize| {
+                if rows[i].tested {
+                    q_values[i]
+                } else {
+                    f64::INFINITY
+                }
+            };
             key(a).total_cmp(&key(b)).then(a.cmp(&b))
         });
         let mut sorted: Vec<Option<Row>> = rows.into_iter().map(Some).collect();
@@ -151,7 +182,11 @@ pub fn compare(corpus: &CodedCorpus<'_>, options: &CompareOptions) -> Result<Com
 }
 
 fn percent(part: u64, whole: u64) -> f64 {
-    if whole == 0 { 0.0 } else { 100.0 * part as f64 / whole as f64 }
+    if whole == 0 {
+        0.0
+    } else {
+        100.0 * part as f64 / whole as f64
+    }
 }
 
 fn optional(value: Option<f64>, decimals: usize) -> Value {

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use polars::frame::PivotColumnNaming;
 use polars::prelude::*;
 
 use super::CodedCorpus;
@@ -49,13 +50,21 @@ fn presence(corpus: &CodedCorpus<'_>, selection: &CodeSelection, unit: Unit) -> 
         }
     }
     df!("document" => documents, "segment" => segments, "code" => codes)
-        .and_then(|df| df.lazy().unique_stable(None, UniqueKeepStrategy::First).collect())
+        .and_then(|df| {
+            df.lazy()
+                .unique_stable(None, UniqueKeepStrategy::First)
+                .collect()
+        })
         .map_err(polars_error)
 }
 
 /// (document, segment, group): every unit with its group value; documents whose group is
 /// `None` are left out.
-fn units(corpus: &CodedCorpus<'_>, unit: Unit, group: &dyn Fn(usize) -> Option<String>) -> Result<DataFrame> {
+fn units(
+    corpus: &CodedCorpus<'_>,
+    unit: Unit,
+    group: &dyn Fn(usize) -> Option<String>,
+) -> Result<DataFrame> {
     let (mut documents, mut segments, mut groups) = (Vec::new(), Vec::new(), Vec::new());
     for (d, doc) in corpus.documents.iter().enumerate() {
         let Some(value) = group(d) else {
@@ -151,7 +160,11 @@ pub fn group_counts(
 
 /// Co-occurrence: for each pair of selected codes (a ≤ b, the diagonal holding each code's own
 /// count), the number of units carrying both.
-pub fn cooccurrence(corpus: &CodedCorpus<'_>, selection: &CodeSelection, unit: Unit) -> Result<Vec<(String, String, u64)>> {
+pub fn cooccurrence(
+    corpus: &CodedCorpus<'_>,
+    selection: &CodeSelection,
+    unit: Unit,
+) -> Result<Vec<(String, String, u64)>> {
     let presence = presence(corpus, selection, unit)?;
     let left = presence.clone().lazy().rename(["code"], ["code_a"], true);
     let right = presence.lazy().rename(["code"], ["code_b"], true);
@@ -171,12 +184,20 @@ pub fn cooccurrence(corpus: &CodedCorpus<'_>, selection: &CodeSelection, unit: U
     let a = strings(&pairs, "code_a")?;
     let b = strings(&pairs, "code_b")?;
     let n = numbers(&pairs, "n")?;
-    Ok(a.into_iter().zip(b).zip(n).map(|((a, b), n)| (a, b, n)).collect())
+    Ok(a.into_iter()
+        .zip(b)
+        .zip(n)
+        .map(|((a, b), n)| (a, b, n))
+        .collect())
 }
 
 /// One row per document: its id, attributes, then per selected code the number of segments
 /// with the code (or 0/1 with `presence_only`). Built by pivoting (document, code, n).
-pub fn document_matrix(corpus: &CodedCorpus<'_>, selection: &CodeSelection, presence_only: bool) -> Result<Table> {
+pub fn document_matrix(
+    corpus: &CodedCorpus<'_>,
+    selection: &CodeSelection,
+    presence_only: bool,
+) -> Result<Table> {
     let codes = selection.codes(corpus.codebook);
     let per_segment = presence(corpus, selection, Unit::Segment)?;
     let counts = per_segment
@@ -184,7 +205,10 @@ pub fn document_matrix(corpus: &CodedCorpus<'_>, selection: &CodeSelection, pres
         .group_by([col("document"), col("code")])
         .agg([len().cast(DataType::Int64).alias("n")]);
     let ids: Vec<String> = corpus.documents.iter().map(|d| d.id.clone()).collect();
-    let on_columns = Arc::new(df!("code" => codes.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>()).map_err(polars_error)?);
+    let on_columns = Arc::new(
+        df!("code" => codes.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>())
+            .map_err(polars_error)?,
+    );
     let wide = counts
         .pivot(
             cols(["code"]),
@@ -201,7 +225,12 @@ pub fn document_matrix(corpus: &CodedCorpus<'_>, selection: &CodeSelection, pres
     let all_documents = df!("document" => ids.clone()).map_err(polars_error)?;
     let matrix = all_documents
         .lazy()
-        .join(wide.lazy(), [col("document")], [col("document")], JoinArgs::new(JoinType::Left))
+        .join(
+            wide.lazy(),
+            [col("document")],
+            [col("document")],
+            JoinArgs::new(JoinType::Left),
+        )
         .collect()
         .map_err(polars_error)?;
     let attributes: std::collections::BTreeSet<&str> = corpus
@@ -220,7 +249,7 @@ pub fn document_matrix(corpus: &CodedCorpus<'_>, selection: &CodeSelection, pres
             Ok(c) => c
                 .i64()
                 .map_err(polars_error)?
-                .into_iter()
+                .iter()
                 .map(|v| v.unwrap_or(0))
                 .collect(),
             Err(_) => vec![0; matrix.height()],
@@ -228,9 +257,17 @@ pub fn document_matrix(corpus: &CodedCorpus<'_>, selection: &CodeSelection, pres
         code_columns.push(column);
     }
     for (row, id) in matrix_ids.iter().enumerate() {
-        let doc = corpus.documents.iter().find(|d| &d.id == id).expect("matrix rows are the documents");
+        let doc = corpus
+            .documents
+            .iter()
+            .find(|d| &d.id == id)
+            .expect("matrix rows are the documents");
         let mut values: Vec<Value> = vec![id.clone().into()];
-        values.extend(attributes.iter().map(|a| Value::from(doc.attributes.get(*a).cloned().unwrap_or_default())));
+        values.extend(
+            attributes
+                .iter()
+                .map(|a| Value::from(doc.attributes.get(*a).cloned().unwrap_or_default())),
+        );
         for column in &code_columns {
             let n = column[row];
             values.push(Value::Int(if presence_only { i64::from(n > 0) } else { n }));
@@ -245,7 +282,7 @@ fn strings(df: &DataFrame, name: &str) -> Result<Vec<String>> {
         .column(name)
         .and_then(|c| c.str().cloned())
         .map_err(polars_error)?
-        .into_iter()
+        .iter()
         .map(|v| v.unwrap_or_default().to_owned())
         .collect())
 }
@@ -256,7 +293,7 @@ fn numbers(df: &DataFrame, name: &str) -> Result<Vec<u64>> {
         .and_then(|c| c.cast(&DataType::UInt64))
         .and_then(|c| c.u64().cloned())
         .map_err(polars_error)?
-        .into_iter()
+        .iter()
         .map(|v| v.unwrap_or(0))
         .collect())
 }

@@ -1,7 +1,9 @@
 //! Turning codings into tables: frequencies per code, overall and per group of documents.
 
 pub mod agreement;
+pub mod compare;
 pub mod evaluate;
+pub mod frames;
 pub mod quotes;
 pub mod report;
 pub mod sample;

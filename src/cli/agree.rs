@@ -25,7 +25,7 @@ use crate::output::{OutputFile, TableFormat};
 pub struct AgreeArgs {
     #[command(flatten)]
     input: InputArgs,
-    /// A codings CSV (document, code, coder and segment | turn[,paragraph] | start,end);
+    /// A codings CSV (document, code, coder and `segment`, `turn` (optionally with `paragraph`), or `start,end`);
     /// repeatable. thema's own codings.csv counts as the coder `auto`.
     #[arg(long, value_name = "FILE", required = true)]
     codings: Vec<PathBuf>,

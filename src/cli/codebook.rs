@@ -35,6 +35,10 @@ pub enum CodebookCommand {
         /// Codebook TOML file.
         file: Option<PathBuf>,
     },
+    /// Write a codebook as a REFI-QDA codebook exchange file (.qdc).
+    Export(super::exchange::CodebookExportArgs),
+    /// Turn a REFI-QDA codebook (.qdc, or a project's code book) into codebook TOML.
+    Import(super::exchange::CodebookImportArgs),
 }
 
 pub fn run(command: CodebookCommand) -> Result<ExitCode> {
@@ -60,6 +64,8 @@ pub fn run(command: CodebookCommand) -> Result<ExitCode> {
                 println!("{indent}{}  {}{rules}", code.id, code.label(&labels));
             }
         }
+        CodebookCommand::Export(args) => super::exchange::codebook_export(args)?,
+        CodebookCommand::Import(args) => super::exchange::codebook_import(args)?,
         CodebookCommand::Test { file } => {
             let cb = Codebook::load(file.as_deref())?;
             let (checked, failures) = test_examples(&cb);

@@ -16,7 +16,9 @@ use crate::output::TableFormat;
 /// q-values across codes, and for two groups the difference in proportions and the odds ratio
 /// with a 95% confidence interval (Haldane correction for zero cells).
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  thema compare samples/ --by cohort\n  thema compare samples/ --by debts --unit segment --codes acceptance --sort q\n  thema compare samples/ --by municipality --format csv -o by-municipality.csv")]
+#[command(
+    after_help = "Examples:\n  thema compare samples/ --by cohort\n  thema compare samples/ --by debts --unit segment --codes acceptance --sort q\n  thema compare samples/ --by municipality --format csv -o by-municipality.csv"
+)]
 pub struct CompareArgs {
     #[command(flatten)]
     input: InputArgs,
@@ -47,9 +49,11 @@ pub struct CompareArgs {
 pub fn run(args: CompareArgs) -> Result<ExitCode> {
     let output = args.export.check()?;
     let coded = args.input.read_and_code()?;
-    let by = args.by.clone().or_else(|| coded.study.by.clone()).ok_or_else(|| {
-        crate::Error::Usage("give --by ATTR (or set `by` in thema.toml)".into())
-    })?;
+    let by = args
+        .by
+        .clone()
+        .or_else(|| coded.study.by.clone())
+        .ok_or_else(|| crate::Error::Usage("give --by ATTR (or set `by` in thema.toml)".into()))?;
     let options = CompareOptions {
         by,
         unit: args.unit,

@@ -23,10 +23,12 @@ enum Measure {
 
 /// The code × code matrix of co-occurrence: in the terminal and Markdown a matrix of the chosen
 /// measure; as CSV, JSON or Parquet the long format (code_a, code_b, n, jaccard), one row
-/ The c-coefficient of ATLAS.ti,
+/// per pair (a ≤ b; the diagonal is each code's own count). The c-coefficient of ATLAS.ti,
 /// n12 / (n1 + n2 − n12), is the Jaccard index of the two codes' unit sets.
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  thema cooccur samples/\n  thema cooccur samples/ --codes acceptance --measure jaccard\n  thema cooccur samples/ --unit document --format csv -o pairs.csv")]
+#[command(
+    after_help = "Examples:\n  thema cooccur samples/\n  thema cooccur samples/ --codes acceptance --measure jaccard\n  thema cooccur samples/ --unit document --format csv -o pairs.csv"
+)]
 pub struct CooccurArgs {
     #[command(flatten)]
     input: InputArgs,
@@ -47,17 +49,29 @@ pub fn run(args: CooccurArgs) -> Result<ExitCode> {
     let coded = args.input.read_and_code()?;
     let selection = args.selection.selection(&coded.codebook)?;
     let pairs = cooccurrence(&coded.view(), &selection, args.unit)?;
-    let own: BTreeMap<&str, u64> = pairs.iter().filter(|(a, b, _)| a == b).map(|(a, _, n)| (a.as_str(), *n)).collect();
+    let own: BTreeMap<&str, u64> = pairs
+        .iter()
+        .filter(|(a, b, _)| a == b)
+        .map(|(a, _, n)| (a.as_str(), *n))
+        .collect();
     let jaccard = |a: &str, b: &str, n: u64| {
         let union = own.get(a).copied().unwrap_or(0) + own.get(b).copied().unwrap_or(0) - n;
-        if union == 0 { 0.0 } else { n as f64 / union as f64 }
+        if union == 0 {
+            0.0
+        } else {
+            n as f64 / union as f64
+        }
     };
     let table = match args.export.format {
         TableFormat::Table | TableFormat::Md => {
             let codes = selection.codes(&coded.codebook);
-            let mut table = Table::new(std::iter::once("code".to_owned()).chain(codes.iter().map(|c| (*c).to_owned())));
-            let lookup: BTreeMap<(&str, &str), u64> =
-                pairs.iter().map(|(a, b, n)| ((a.as_str(), b.as_str()), *n)).collect();
+            let mut table = Table::new(
+                std::iter::once("code".to_owned()).chain(codes.iter().map(|c| (*c).to_owned())),
+            );
+            let lookup: BTreeMap<(&str, &str), u64> = pairs
+                .iter()
+                .map(|(a, b, n)| ((a.as_str(), b.as_str()), *n))
+                .collect();
             for a in &codes {
                 let mut row: Vec<Value> = vec![(*a).into()];
                 for b in &codes {
@@ -76,7 +90,12 @@ pub fn run(args: CooccurArgs) -> Result<ExitCode> {
             let mut table = Table::new(["code_a", "code_b", "n", "jaccard"]);
             for (a, b, n) in &pairs {
                 let j = jaccard(a, b, *n);
-                table.rows.push(vec![a.clone().into(), b.clone().into(), Value::Int(*n as i64), Value::Float(j, 6)]);
+                table.rows.push(vec![
+                    a.clone().into(),
+                    b.clone().into(),
+                    Value::Int(*n as i64),
+                    Value::Float(j, 6),
+                ]);
             }
             table
         }

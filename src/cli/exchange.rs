@@ -1,1 +1,314 @@
-//! `thema export qdpx`, `thema import qdpx` (being written).
+//! `thema export qdpx`, `thema import qdpx`, and the `.qdc` codebook exchange behind
+//! `thema codebook export --qdc` and `thema codebook import`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+
+use super::{InputArgs, check_output, write_or_print};
+use crate::Error;
+use crate::Result;
+use crate::codebook::Codebook;
+use crate::ingest::human::{Overlap, read_codings};
+use crate::output::OutputFile;
+use crate::refi::import::{ImportOptions, import_project};
+use crate::refi::qdc::{export_codebook, import_codebook};
+use crate::refi::qde::{ProjectInput, export_project};
+
+/// Export to other qualitative-analysis programs.
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Write transcripts, codebook, codings and attributes as a REFI-QDA project (.qdpx) that
+    /// NVivo, ATLAS.ti, MAXQDA and QualCoder open. The inputs are coded with the codebook
+    /// (user `auto`); human codings files add one user per coder, their codings on the
+    /// spans of the segments they coded. Positions are Unicode code points in the text files
+    /// inside the project. The same inputs give a byte-identical file.
+    #[command(
+        after_help = "Examples:\n  thema export qdpx samples/ -o project.qdpx\n  thema export qdpx samples/ --codings samples/codings/coder-anna.csv --codings samples/codings/coder-bram.csv -o project.qdpx --force"
+    )]
+    Qdpx(ExportQdpxArgs),
+}
+
+/// Arguments of `thema export qdpx`.
+#[derive(Debug, Args)]
+pub struct ExportQdpxArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// A human codings CSV (document, code, coder and segment | turn[,paragraph] |
+    /// start,end); repeatable.
+    #[arg(long, value_name = "FILE")]
+    codings: Vec<PathBuf>,
+    /// How start,end spans of a codings file select segments.
+    #[arg(long, value_enum, default_value = "any")]
+    overlap: Overlap,
+    /// The project file to write.
+    #[arg(long, short, value_name = "FILE.qdpx")]
+    output: PathBuf,
+    /// Replace an existing output file.
+    #[arg(long)]
+    force: bool,
+}
+
+/// Import from other qualitative-analysis programs.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Read a REFI-QDA project (.qdpx) into DIR: the text sources as DIR/sources/*.txt (with
+    /// the document id in their front matter), the codings as DIR/codings.csv (document,
+    /// code, coder = user name, start,end in code points of those files), case variables as
+    /// DIR/attributes.csv and the code book as DIR/codebook.toml (without rules). Whatever
+    /// cannot be imported is listed. Read the texts back with `DIR/sources` as input.
+    #[command(
+        after_help = "Examples:\n  thema import qdpx project.qdpx -o imported\n  thema agree imported/sources --codebook imported/codebook.toml --codings imported/codings.csv --attributes imported/attributes.csv"
+    )]
+    Qdpx(ImportQdpxArgs),
+}
+
+/// Arguments of `thema import qdpx`.
+#[derive(Debug, Args)]
+pub struct ImportQdpxArgs {
+    /// The project file.
+    #[arg(value_name = "FILE.qdpx")]
+    file: PathBuf,
+    /// The folder to write into.
+    #[arg(long, short, value_name = "DIR")]
+    out: PathBuf,
+    /// Replace existing files.
+    #[arg(long)]
+    force: bool,
+    /// Skip and list malformed selections and codings (past the end of their text, unknown
+    /// codes) instead of stopping.
+    #[arg(long)]
+    keep_going: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+/// Arguments of `thema codebook export`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  thema codebook export --qdc -o codes.qdc\n  thema codebook export --qdc -o codes.qdc my-codes.toml --force"
+)]
+pub struct CodebookExportArgs {
+    /// Codebook TOML file [default: the embedded proactive-services codebook].
+    file: Option<PathBuf>,
+    /// Write the REFI-QDA codebook exchange format (.qdc).
+    #[arg(long, required = true)]
+    qdc: bool,
+    /// Write to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE.qdc")]
+    output: Option<PathBuf>,
+    /// Replace an existing output file.
+    #[arg(long)]
+    force: bool,
+}
+
+/// Arguments of `thema codebook import`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  thema codebook import codes.qdc -o codebook.toml\n  thema codebook import project.qdpx -o codebook.toml --force"
+)]
+pub struct CodebookImportArgs {
+    /// A REFI-QDA codebook (.qdc), or a project (.qdpx, .qde) whose code book to take.
+    file: PathBuf,
+    /// Write the codebook TOML to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE.toml")]
+    output: Option<PathBuf>,
+    /// Replace an existing output file.
+    #[arg(long)]
+    force: bool,
+}
+
+pub fn run_export(command: ExportCommand) -> Result<ExitCode> {
+    let ExportCommand::Qdpx(args) = command;
+    let output = OutputFile::check(&args.output, args.force)?;
+    let coded = args.input.read_and_code()?;
+    let mut human = Vec::new();
+    for path in &args.codings {
+        human.extend(read_codings(
+            path,
+            &coded.corpus.documents,
+            &coded.codebook,
+            args.overlap,
+        )?);
+    }
+    let exported = export_project(&ProjectInput {
+        codebook: &coded.codebook,
+        documents: &coded.corpus.documents,
+        auto_codings: &coded.codings,
+        human_codings: &human,
+    })?;
+    output.write(&exported.qdpx)?;
+    let summary = &exported.summary;
+    for skipped in &summary.skipped {
+        eprintln!("thema: skipped: {skipped}");
+    }
+    if !args.input.quiet {
+        let coders: Vec<String> = summary
+            .coders
+            .iter()
+            .map(|(coder, n)| format!("{coder} {n}"))
+            .collect();
+        let variables: Vec<String> = summary
+            .variables
+            .iter()
+            .map(|(name, kind)| format!("{name} ({})", kind.as_str()))
+            .collect();
+        println!(
+            "{} documents, {} codes, {} coded spans; codings per user: {}",
+            summary.documents,
+            summary.codes,
+            summary.selections,
+            coders.join(", ")
+        );
+        println!(
+            "case variables: {}",
+            if variables.is_empty() {
+                "none".to_owned()
+            } else {
+                variables.join(", ")
+            }
+        );
+        println!(
+            "wrote {} ({} bytes){}",
+            output.path.display(),
+            exported.qdpx.len(),
+            if summary.skipped.is_empty() {
+                String::new()
+            } else {
+                format!("; {} things skipped, listed above", summary.skipped.len())
+            }
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn run_import(command: ImportCommand) -> Result<ExitCode> {
+    let ImportCommand::Qdpx(args) = command;
+    let bytes = read(&args.file)?;
+    let project = import_project(
+        &args.file,
+        &bytes,
+        &ImportOptions {
+            keep_going: args.keep_going,
+            ..ImportOptions::default()
+        },
+    )?;
+    let (written, folder_warnings) = project.write(&args.out, args.force)?;
+    for warning in project.warnings.iter().chain(&folder_warnings) {
+        if !args.quiet {
+            eprintln!("thema: warning: {warning}");
+        }
+    }
+    for skipped in &project.skipped {
+        eprintln!("thema: skipped: {skipped}");
+    }
+    if !args.quiet {
+        let mut per_coder: std::collections::BTreeMap<&str, usize> = Default::default();
+        for coding in &project.codings {
+            *per_coder.entry(&coding.coder).or_default() += 1;
+        }
+        let coders: Vec<String> = per_coder.iter().map(|(c, n)| format!("{c} {n}")).collect();
+        let with_attributes = project.attributes.iter().filter(|a| !a.is_empty()).count();
+        println!(
+            "read {} from {}: project {:?}",
+            project.qde,
+            args.file.display(),
+            project.name
+        );
+        println!(
+            "{} documents, {} codes, {} codings ({}), {} documents with attributes ({} variables), {} things skipped",
+            project.documents.len(),
+            project.codes.codes.len(),
+            project.codings.len(),
+            if coders.is_empty() {
+                "none".to_owned()
+            } else {
+                coders.join(", ")
+            },
+            with_attributes,
+            project.variables.len(),
+            project.skipped.len()
+        );
+        let sources = written
+            .iter()
+            .filter(|p| p.parent().is_some_and(|d| d.ends_with("sources")))
+            .count();
+        let others: Vec<String> = written
+            .iter()
+            .filter(|p| !p.parent().is_some_and(|d| d.ends_with("sources")))
+            .map(|p| p.display().to_string())
+            .collect();
+        println!(
+            "wrote {} ({sources} files), {}",
+            args.out.join("sources").display(),
+            others.join(", ")
+        );
+        let mut next = format!(
+            "next: thema agree {} --codebook {} --codings {}",
+            args.out.join("sources").display(),
+            args.out.join("codebook.toml").display(),
+            args.out.join("codings.csv").display()
+        );
+        if project.attributes_csv()?.is_some() {
+            next.push_str(&format!(
+                " --attributes {}",
+                args.out.join(crate::ingest::FOLDER_ATTRIBUTES).display()
+            ));
+        }
+        println!("{next}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `thema codebook export --qdc`.
+pub fn codebook_export(args: CodebookExportArgs) -> Result<()> {
+    debug_assert!(args.qdc);
+    let output = check_output(args.output.as_deref(), args.force)?;
+    let codebook = Codebook::load(args.file.as_deref())?;
+    let xml = export_codebook(&codebook)?;
+    write_or_print(output.as_ref(), xml.as_bytes())?;
+    if let Some(file) = &output {
+        println!(
+            "{}: wrote {} codes to {}",
+            codebook.path.display(),
+            codebook.codes.len(),
+            file.path.display()
+        );
+    }
+    Ok(())
+}
+
+/// `thema codebook import`.
+pub fn codebook_import(args: CodebookImportArgs) -> Result<()> {
+    let output = check_output(args.output.as_deref(), args.force)?;
+    let bytes = read(&args.file)?;
+    let imported = import_codebook(&args.file, &bytes)?;
+    for warning in &imported.codes.warnings {
+        eprintln!("thema: warning: {warning}");
+    }
+    for skipped in &imported.skipped {
+        eprintln!("thema: skipped: {skipped}");
+    }
+    write_or_print(output.as_ref(), imported.toml.as_bytes())?;
+    let message = format!(
+        "{}: {} codes imported{}; they have no rules yet: add rules before coding with it",
+        args.file.display(),
+        imported.codes.codes.len(),
+        output
+            .as_ref()
+            .map(|f| format!(" into {}", f.path.display()))
+            .unwrap_or_default()
+    );
+    if output.is_some() {
+        println!("{message}");
+    } else {
+        eprintln!("thema: {message}");
+    }
+    Ok(())
+}
+
+fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| Error::input(path, e.to_string()))
+}

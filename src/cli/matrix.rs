@@ -19,7 +19,9 @@ enum CellValue {
 
 /// One row per document with its attributes and one column per code (0/1 or counts).
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  thema matrix samples/ --format parquet -o m.parquet\n  thema matrix samples/ --value count --codes acceptance --format csv -o acceptance.csv")]
+#[command(
+    after_help = "Examples:\n  thema matrix samples/ --format parquet -o m.parquet\n  thema matrix samples/ --value count --codes acceptance --format csv -o acceptance.csv"
+)]
 pub struct MatrixArgs {
     #[command(flatten)]
     input: InputArgs,

@@ -3,9 +3,13 @@
 mod agree;
 mod code;
 mod codebook;
+mod compare;
+mod cooccur;
 mod evaluate;
+mod exchange;
 mod ingest;
 mod init;
+mod matrix;
 mod quotes;
 mod report;
 mod sample;
@@ -44,6 +48,12 @@ enum Command {
     Quotes(quotes::QuotesArgs),
     /// Read transcripts and show what thema sees: formats, speakers, turns.
     Ingest(ingest::IngestArgs),
+    /// Compare cohorts: per code counts, test of independence, effect sizes, q-values.
+    Compare(compare::CompareArgs),
+    /// Code × code co-occurrence counts, Jaccard index and c-coefficient.
+    Cooccur(cooccur::CooccurArgs),
+    /// One row per document with its attributes and one column per code.
+    Matrix(matrix::MatrixArgs),
     /// Inter-coder agreement: kappa, Krippendorff's alpha, AC1, disagreements.
     Agree(agree::AgreeArgs),
     /// Score the auto-coder against human coding: precision, recall, F1, errors.
@@ -55,6 +65,12 @@ enum Command {
     Codebook(codebook::CodebookCommand),
     /// Write a commented thema.toml study file.
     Init(init::InitArgs),
+    /// Export to REFI-QDA (.qdpx) for NVivo, ATLAS.ti, MAXQDA and QualCoder.
+    #[command(subcommand)]
+    Export(exchange::ExportCommand),
+    /// Import a REFI-QDA project (.qdpx): texts, codings, attributes, codebook.
+    #[command(subcommand)]
+    Import(exchange::ImportCommand),
 }
 
 /// Runs the command line and returns the process exit code: 0 success, 1 a user error,
@@ -73,11 +89,16 @@ pub fn run() -> ExitCode {
         Command::Report(args) => report::run(args),
         Command::Quotes(args) => quotes::run(args),
         Command::Ingest(args) => ingest::run(args),
+        Command::Compare(args) => compare::run(args),
+        Command::Cooccur(args) => cooccur::run(args),
+        Command::Matrix(args) => matrix::run(args),
         Command::Agree(args) => agree::run(args),
         Command::Evaluate(args) => evaluate::run(args),
         Command::Sample(args) => sample::run(args),
         Command::Codebook(command) => codebook::run(command),
         Command::Init(args) => init::run(args),
+        Command::Export(command) => exchange::run_export(command),
+        Command::Import(command) => exchange::run_import(command),
     };
     match result {
         Ok(code) => code,

@@ -47,6 +47,8 @@ pub struct LanguageLists {
     pub clause_breaks: Vec<Term>,
     /// Markers of wishes and conditionals.
     pub hypothetical: Vec<Term>,
+    /// Phrases whose negator does not negate ("uit het niets", "not only").
+    pub not_negation: Vec<Term>,
 }
 
 /// A code.

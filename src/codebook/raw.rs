@@ -40,6 +40,8 @@ struct RawLanguage {
     clause_breaks: Vec<String>,
     #[serde(default)]
     hypothetical: Vec<String>,
+    #[serde(default)]
+    not_negation: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -143,6 +145,7 @@ pub(super) fn parse(path: &Path, source: &str) -> Result<Codebook> {
                 negators: terms(&lists.negators)?,
                 clause_breaks: terms(&lists.clause_breaks)?,
                 hypothetical: terms(&lists.hypothetical)?,
+                not_negation: terms(&lists.not_negation)?,
             },
         );
     }

@@ -50,6 +50,7 @@ struct LanguageTerms {
     negators: Vec<TermId>,
     clause_breaks: Vec<TermId>,
     hypothetical: Vec<TermId>,
+    not_negation: Vec<TermId>,
 }
 
 /// A codebook compiled for coding.
@@ -99,6 +100,7 @@ impl<'a> Engine<'a> {
                 negators,
                 clause_breaks,
                 hypothetical,
+                not_negation,
             } = lists;
             let mut add_all =
                 |list: &[crate::codebook::Term]| list.iter().map(|t| terms.add(t, 0)).collect();
@@ -108,6 +110,7 @@ impl<'a> Engine<'a> {
                     negators: add_all(negators),
                     clause_breaks: add_all(clause_breaks),
                     hypothetical: add_all(hypothetical),
+                    not_negation: add_all(not_negation),
                 },
             );
         }
@@ -304,8 +307,8 @@ struct Context<'s> {
 
 impl Context<'_> {
     /// Occurrences of `terms` in the match's clauses within the window, not among the matched
-    /// words themselves; each counted once.
-    fn nearby(&self, terms: &[TermId], allow_overlap: bool) -> usize {
+    /// words themselves and not inside an occurrence of one of `exceptions`; each counted once.
+    fn nearby(&self, terms: &[TermId], allow_overlap: bool, exceptions: &[TermId]) -> usize {
         let (Some(&first), Some(&last)) = (self.words.first(), self.words.last()) else {
             return 0;
         };
@@ -319,7 +322,14 @@ impl Context<'_> {
                     && self.clause[o.first()] >= clause_low
                     && self.clause[o.last()] <= clause_high;
                 let part_of_match = o.words.iter().any(|w| self.words.contains(w));
-                if in_reach && (allow_overlap || !part_of_match) && !seen.contains(&o.first()) {
+                let excepted = exceptions
+                    .iter()
+                    .any(|&e| self.scan.occurrences(e).iter().any(|x| x.overlaps(o)));
+                if in_reach
+                    && (allow_overlap || !part_of_match)
+                    && !excepted
+                    && !seen.contains(&o.first())
+                {
                     seen.push(o.first());
                 }
             }
@@ -347,20 +357,20 @@ fn judge<'r>(
     lang: Option<&LanguageTerms>,
 ) -> Option<(&'r str, &'static str)> {
     let rule = compiled.rule;
-    if context.overlaps_any(&compiled.exclude) || context.nearby(&compiled.unless, true) > 0 {
+    if context.overlaps_any(&compiled.exclude) || context.nearby(&compiled.unless, true, &[]) > 0 {
         return None;
     }
     let Some(lang) = lang else {
         return Some((compiled.code, ""));
     };
-    if context.nearby(&lang.negators, false) % 2 == 1 {
+    if context.nearby(&lang.negators, false, &lang.not_negation) % 2 == 1 {
         match &rule.negated {
             Outcome::Drop => return None,
             Outcome::Recode(code) => return Some((code, " (negated)")),
             Outcome::Keep => {}
         }
     }
-    if context.nearby(&lang.hypothetical, false) > 0 {
+    if context.nearby(&lang.hypothetical, false, &[]) > 0 {
         match &rule.hypothetical {
             Outcome::Drop => return None,
             Outcome::Recode(code) => return Some((code, " (hypothetical)")),

@@ -71,7 +71,9 @@ pub fn assemble(cues: &[Cue], rules: &SpeakerRules, merge: CueMerge) -> (String,
     let mut builder = SegmentBuilder::new(&text);
     for (turn, spans) in turns.iter().zip(&ranges) {
         let speaker = turn.speaker.unwrap_or(UNKNOWN_SPEAKER);
-        let role = turn.speaker.map_or(Role::Respondent, |name| rules.role_of(name));
+        let role = turn
+            .speaker
+            .map_or(Role::Respondent, |name| rules.role_of(name));
         builder.start_turn(speaker, role, None);
         if turn.speaker.is_some() && merge == CueMerge::Turn {
             let first = turn.cues[0];

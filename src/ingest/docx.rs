@@ -286,7 +286,7 @@ impl<'b> Package<'b> {
         let zip = ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
             if bytes.starts_with(b"PK") {
                 format!(
-                    "corrupt or truncated zip: {} (save the document again)",
+                    "corrupt or truncated file: the zip cannot be read ({})",
                     zip_error(&e)
                 )
             } else {
@@ -373,19 +373,15 @@ impl<'b> Package<'b> {
                 zip_error(&e)
             ),
         })?;
-        let mut data = Vec::new();
-        file.take(cap.saturating_add(1))
-            .read_to_end(&mut data)
+        let data = read_capped(file, cap)
             .map_err(|e| {
                 format!(
                     "corrupt zip: cannot unpack {}: {}",
                     one_line(&name),
                     one_line(&e.to_string())
                 )
-            })?;
-        if data.len() as u64 > cap {
-            return Err(too_big());
-        }
+            })?
+            .ok_or_else(too_big)?;
         self.unpacked += data.len() as u64;
         Ok(Some(data))
     }
@@ -413,6 +409,13 @@ impl<'b> Package<'b> {
     }
 }
 
+/// Reads at most `cap` bytes; `None` if there is more, whatever size the zip declared.
+fn read_capped(reader: impl Read, cap: u64) -> std::io::Result<Option<Vec<u8>>> {
+    let mut data = Vec::new();
+    reader.take(cap.saturating_add(1)).read_to_end(&mut data)?;
+    Ok((data.len() as u64 <= cap).then_some(data))
+}
+
 fn zip_error(e: &ZipError) -> String {
     one_line(&e.to_string())
 }
@@ -431,9 +434,9 @@ fn contains_utf16(bytes: &[u8], needle: &str) -> bool {
 }
 
 fn size_text(bytes: u64) -> String {
-    if bytes % (1 << 20) == 0 {
+    if bytes.is_multiple_of(1 << 20) {
         format!("{} MiB", bytes >> 20)
-    } else if bytes % (1 << 10) == 0 {
+    } else if bytes.is_multiple_of(1 << 10) {
         format!("{} KiB", bytes >> 10)
     } else {
         format!("{bytes} bytes")
@@ -645,10 +648,9 @@ fn walk_xml(xml: &str, part: &str, handler: &mut impl Handler) -> Result<XmlStat
                     skip = 1;
                 }
             }
-            Event::Empty(e) => {
-                if skip == 0 && handler.start(e.local_name().into_inner(), &e) {
-                    handler.end();
-                }
+            // An empty element opens and closes at once (unless the handler skips it).
+            Event::Empty(e) if skip == 0 && handler.start(e.local_name().into_inner(), &e) => {
+                handler.end();
             }
             Event::End(_) => {
                 depth = depth.saturating_sub(1);
@@ -1020,7 +1022,8 @@ fn label_bold_lead(lead: &str, rest: &str) -> Option<String> {
     if !speaker_name(&one_line(&without_time)) {
         return None;
     }
-    let newline = rest[..rest.len() - after.len()].contains('\n');
+    let newline = lead[lead.trim_end().len()..].contains('\n')
+        || rest[..rest.len() - after.len()].contains('\n');
     Some(match (had_colon, newline) {
         (true, true) => format!("{bare}:\n{after}"),
         (true, false) => format!("{bare}: {after}"),
@@ -1028,6 +1031,9 @@ fn label_bold_lead(lead: &str, rest: &str) -> Option<String> {
         (false, false) => format!("{bare}{MARK_SPACE}{after}"),
     })
 }
+
+/// Sentence punctuation and markup that do not occur in speaker names.
+const NOT_IN_NAMES: &str = "?!;,:…\"“”„()[]{}=<>/\\*";
 
 /// Whether `name` can be a speaker: ≤ 4 words, ≤ 40 characters, starts with a letter or
 /// digit, no sentence punctuation.
@@ -1046,32 +1052,9 @@ fn speaker_name(name: &str) -> bool {
         && words.len() <= 4
         && name.chars().any(char::is_alphabetic)
         && !ends_sentence
-        && !name.chars().any(|c| {
-            matches!(
-                c,
-                '?' | '!'
-                    | ';'
-                    | ','
-                    | ':'
-                    | '…'
-                    | '"'
-                    | '“'
-                    | '”'
-                    | '„'
-                    | '('
-                    | ')'
-                    | '['
-                    | ']'
-                    | '{'
-                    | '}'
-                    | '='
-                    | '<'
-                    | '>'
-                    | '/'
-                    | '\\'
-                    | '*'
-            ) || c.is_control()
-        })
+        && !name
+            .chars()
+            .any(|c| NOT_IN_NAMES.contains(c) || c.is_control())
 }
 
 /// Paragraph text cleaned up: no-break spaces as spaces, soft hyphens and control
@@ -1132,9 +1115,15 @@ struct Builder {
     /// Paragraphs being read; more than one inside text boxes.
     paras: Vec<Para>,
     tables: Vec<Table>,
-    /// Text of a paragraph whose mark was deleted, to run on into the next one.
-    carry: Option<String>,
+    /// A paragraph whose mark was deleted, to run on into the next one.
+    carry: Option<Para>,
+    /// Tables opened deeper than [`MAX_TABLE_DEPTH`]: their cells are read as plain
+    /// paragraphs of the enclosing cell.
+    too_deep: usize,
 }
+
+/// Tables nested deeper than this are flattened (each level copies the text inside it).
+const MAX_TABLE_DEPTH: usize = 16;
 
 impl Builder {
     fn emit(&mut self, text: String) {
@@ -1148,29 +1137,23 @@ impl Builder {
     }
 
     fn flush_carry(&mut self) {
-        if let Some(carry) = self.carry.take() {
-            let text = tidy(&carry);
-            self.emit(text);
+        if let Some(para) = self.carry.take() {
+            self.emit(para.finish());
         }
     }
 
     fn start_para(&mut self) {
-        let mut para = Para::default();
-        if let Some(carry) = self.carry.take() {
-            para.lead_closed = !carry.trim().is_empty();
-            para.text = carry;
-        }
+        let para = self.carry.take().unwrap_or_default();
         self.paras.push(para);
     }
 
     fn end_para(&mut self) {
-        if let Some(para) = self.paras.pop() {
-            let join = para.join_next;
-            let text = para.finish();
-            if join {
-                self.carry = Some(text);
+        if let Some(mut para) = self.paras.pop() {
+            if para.join_next {
+                para.join_next = false;
+                self.carry = Some(para);
             } else {
-                self.emit(text);
+                self.emit(para.finish());
             }
         }
     }
@@ -1222,12 +1205,18 @@ impl Builder {
 
     fn start_table(&mut self) {
         self.flush_carry();
-        self.tables.push(Table::default());
+        if self.too_deep > 0 || self.tables.len() >= MAX_TABLE_DEPTH {
+            self.too_deep += 1;
+        } else {
+            self.tables.push(Table::default());
+        }
     }
 
     fn end_table(&mut self) {
         self.flush_carry();
-        if let Some(mut table) = self.tables.pop() {
+        if self.too_deep > 0 {
+            self.too_deep -= 1;
+        } else if let Some(mut table) = self.tables.pop() {
             table.close_row();
             for para in render_table(table.rows) {
                 self.emit(para);
@@ -1236,6 +1225,9 @@ impl Builder {
     }
 
     fn start_row(&mut self) {
+        if self.too_deep > 0 {
+            return;
+        }
         if let Some(table) = self.tables.last_mut() {
             table.close_row();
             table.row = Some(Row::default());
@@ -1243,12 +1235,18 @@ impl Builder {
     }
 
     fn end_row(&mut self) {
+        if self.too_deep > 0 {
+            return;
+        }
         if let Some(table) = self.tables.last_mut() {
             table.close_row();
         }
     }
 
     fn delete_row(&mut self) {
+        if self.too_deep > 0 {
+            return;
+        }
         if let Some(table) = self.tables.last_mut() {
             table.row.get_or_insert_with(Row::default).deleted = true;
         }
@@ -1256,11 +1254,16 @@ impl Builder {
 
     fn start_cell(&mut self) {
         self.flush_carry();
-        self.cells.push(Vec::new());
+        if self.too_deep == 0 {
+            self.cells.push(Vec::new());
+        }
     }
 
     fn end_cell(&mut self) {
         self.flush_carry();
+        if self.too_deep > 0 {
+            return;
+        }
         let Some(cell) = self.cells.pop() else {
             return;
         };
@@ -1423,7 +1426,7 @@ fn plain_row(cells: &[Vec<String>]) -> Vec<String> {
     }
     let line = cells
         .iter()
-        .map(|cell| cell.join(" ").replace('\n', " "))
+        .map(|cell| cell.join(" ").replace(['\n', '\t'], " "))
         .collect::<Vec<_>>()
         .join("\t");
     let line = line.trim_end();
@@ -1434,8 +1437,18 @@ fn plain_row(cells: &[Vec<String>]) -> Vec<String> {
     }
 }
 
-/// The paragraphs of a table. It is read as a speaker table when its rows have a speaker
-/// cell and a speaker recurs or the rows carry times; a key | value table is not.
+/// Whether a cell holds speech rather than a value: a sentence or a longer stretch.
+fn spoken(said: &[String]) -> bool {
+    let text = unmark(&said.join(" "));
+    let text = text.trim_end_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '"' | '\'' | '”' | '’' | ')' | '»')
+    });
+    text.ends_with(['.', '?', '!', '…']) || text.split_whitespace().count() >= 8
+}
+
+/// The paragraphs of a table. It is read as a speaker table when rows have a speaker
+/// cell and a speaker recurs, the rows carry times, or most of those rows hold sentences;
+/// so a key | value table (`Respondent | R12`, `Datum | 3 april`) is not.
 fn render_table(rows: Vec<Row>) -> Vec<String> {
     let rows: Vec<Vec<Vec<String>>> = rows
         .into_iter()
@@ -1452,14 +1465,17 @@ fn render_table(rows: Vec<Row>) -> Vec<String> {
     }
     let forms: Vec<RowForm> = body.iter().map(|r| classify_row(r)).collect();
     let mut speakers: HashMap<String, usize> = HashMap::new();
-    let mut timed = false;
+    let (mut turns, mut sentences, mut timed) = (0, 0, false);
     for form in &forms {
-        if let RowForm::Turn(time, name, _) = form {
+        if let RowForm::Turn(time, name, said) = form {
             *speakers.entry(name.to_lowercase()).or_default() += 1;
             timed |= time.is_some();
+            turns += 1;
+            sentences += usize::from(spoken(said));
         }
     }
-    let speaker_table = timed || speakers.values().any(|&n| n >= 2);
+    let speaker_table =
+        timed || speakers.values().any(|&n| n >= 2) || (turns >= 2 && sentences * 2 > turns);
     for (cells, form) in body.iter().zip(forms) {
         match form {
             RowForm::Turn(time, name, said) if speaker_table => {
@@ -1665,7 +1681,11 @@ impl Handler for DocxBody<'_> {
                 }
                 Tag::Other
             }
-            "delText" | "delInstrText" | "instrText" | "fldData" | "Fallback" | "rt" => {
+            // Deleted text, field codes, the fallback copy of drawings, ruby annotations, and the
+            // formatting from before a tracked change.
+            "delText" | "delInstrText" | "instrText" | "fldData" | "Fallback" | "rt"
+            | "pPrChange" | "rPrChange" | "tblPrChange" | "trPrChange" | "tcPrChange"
+            | "sectPrChange" | "tblGridChange" | "numberingChange" => {
                 return false;
             }
             "tab" | "ptab" if in_run => {
@@ -1837,6 +1857,9 @@ fn symbol_font(code: u32) -> Option<char> {
 // .odt body
 // ---------------------------------------------------------------------------------------
 
+/// The most spaces one `text:s` gives, so that no element expands much.
+const MAX_SPACES: usize = 16;
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum OdtTag {
     Para,
@@ -1895,7 +1918,7 @@ impl Handler for OdtBody<'_> {
                 let count = attr(e, "c")
                     .and_then(|c| c.trim().parse::<usize>().ok())
                     .unwrap_or(1)
-                    .clamp(1, 1000);
+                    .clamp(1, MAX_SPACES);
                 self.out.text(&" ".repeat(count), self.bold_now());
                 OdtTag::Other
             }
@@ -1982,5 +2005,992 @@ impl Handler for OdtBody<'_> {
     fn text(&mut self, text: &str) {
         let bold = self.bold_now();
         self.out.text_collapsed(text, bold);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+    use std::io::Write;
+
+    use super::*;
+    use crate::corpus::Role;
+    use crate::ingest::plaintext::parse_turns;
+    use crate::ingest::turns::SpeakerRules;
+
+    const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+
+    fn path(rel: &str) -> String {
+        format!("{}/{rel}", env!("CARGO_MANIFEST_DIR"))
+    }
+
+    fn fixture(name: &str) -> Vec<u8> {
+        let path = path(&format!("tests/data/docx/{name}"));
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// Paragraphs as the reader writes them.
+    fn paras(paragraphs: &[&str]) -> String {
+        format!("{}\n", paragraphs.join("\n\n"))
+    }
+
+    fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        for (name, data) in entries {
+            zip.start_file(*name, options).unwrap();
+            zip.write_all(data).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    fn document_xml(body: &str) -> String {
+        format!(
+            r#"<?xml version="1.0"?><w:document xmlns:w="{W}"><w:body>{body}</w:body></w:document>"#
+        )
+    }
+
+    fn docx_of(body: &str) -> Vec<u8> {
+        zip_of(&[("word/document.xml", document_xml(body).as_bytes())])
+    }
+
+    fn docx_text(body: &str) -> String {
+        read_docx(&docx_of(body)).unwrap().text
+    }
+
+    fn odt_of(body: &str, styles: &str) -> Vec<u8> {
+        let content = format!(
+            r#"<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><office:automatic-styles>{styles}</office:automatic-styles><office:body><office:text>{body}</office:text></office:body></office:document-content>"#
+        );
+        zip_of(&[
+            ("mimetype", b"application/vnd.oasis.opendocument.text"),
+            ("content.xml", content.as_bytes()),
+        ])
+    }
+
+    fn odt_text(body: &str, styles: &str) -> String {
+        read_odt(&odt_of(body, styles)).unwrap().text
+    }
+
+    fn p(text: &str) -> String {
+        format!(r#"<w:p><w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>"#)
+    }
+
+    fn bold_p(bold: &str, plain: &str) -> String {
+        format!(
+            r#"<w:p><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">{bold}</w:t></w:r><w:r><w:t xml:space="preserve">{plain}</w:t></w:r></w:p>"#
+        )
+    }
+
+    fn table(rows: &[&[&str]]) -> String {
+        let rows: String = rows
+            .iter()
+            .map(|row| {
+                let cells: String = row
+                    .iter()
+                    .map(|c| format!("<w:tc>{}</w:tc>", p(c)))
+                    .collect();
+                format!("<w:tr>{cells}</w:tr>")
+            })
+            .collect();
+        format!("<w:tbl>{rows}</w:tbl>")
+    }
+
+    fn props(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    // --- Fixtures ------------------------------------------------------------------------
+
+    #[test]
+    fn plain_transcript_with_bold_speakers() {
+        let doc = read_docx(&fixture("plain.docx")).unwrap();
+        assert_eq!(
+            doc.text,
+            paras(&[
+                "Interview NL-T01 (testbestand)",
+                "Interviewer: Hoe kwam u in contact met de gemeente?",
+                "Maria: Ze belden me gewoon op, zonder dat ik erom vroeg.",
+                "Interviewer: En wat vond u daarvan?",
+                "Maria: Eerst schrok ik wel.",
+                "Later was ik er blij mee, eerlijk gezegd.",
+                "[00:01:23] Maria: Dat weet ik nog precies.",
+                "Nee, echt niet. Dat zei ik eerst tegen haar.",
+                "Maria Jansen: Ja, dat klopt.",
+                "Interviewer: Dank u wel.",
+            ])
+        );
+        assert_eq!(
+            doc.properties,
+            props(&[
+                ("author", "Onderzoeksteam"),
+                ("created", "2024-03-12T10:00:00Z"),
+                ("title", "Interview NL-T01"),
+            ])
+        );
+        assert!(doc.warnings.is_empty(), "{:?}", doc.warnings);
+    }
+
+    #[test]
+    fn speaker_table_rows_become_turns() {
+        let doc = read_docx(&fixture("speaker-table.docx")).unwrap();
+        let expected = paras(&[
+            "Gesprek over de energietoeslag",
+            "Spreker\tTekst",
+            "Interviewer: Wanneer hoorde u van de toeslag?",
+            "Sanne: Via een brief van de gemeente.",
+            "Interviewer: En toen?",
+            "[00:04:12] Sanne: Ik heb gebeld.",
+            "Binnen een week stond het geld op mijn rekening.",
+            "Dat had ik nooit verwacht.",
+            "Einde opname.",
+        ]);
+        assert_eq!(doc.text, expected);
+        assert!(doc.warnings.is_empty(), "{:?}", doc.warnings);
+        // The same table after a round trip through LibreOffice (.docx -> .odt).
+        let odt = read_odt(&fixture("libreoffice.odt")).unwrap();
+        assert_eq!(odt.text, expected);
+        assert_eq!(
+            odt.properties.get("title").map(String::as_str),
+            Some("Gesprek over de energietoeslag")
+        );
+    }
+
+    #[test]
+    fn key_value_timed_nested_and_one_column_tables() {
+        let doc = read_docx(&fixture("tables-mixed.docx")).unwrap();
+        assert_eq!(
+            doc.text,
+            paras(&[
+                "Respondent\tR12",
+                "Datum\t3 april 2024",
+                "Gemeente\tZaandam",
+                "Transcript:",
+                "Tijd\tSpreker\tTekst",
+                "[00:00:05] Interviewer: Goedemiddag, fijn dat u er bent.",
+                "[00:00:09] Kees: Middag. Ja, ik had er wel zin in.",
+                "[00:00:15] Interviewer: Vertelt u eens over de brief van de SVB.",
+                "Bijlage\tZie ook: brief maart telefoon april",
+                "Kees: Dit stond in een tabel met één kolom.",
+                "Kees: En dit ook.",
+            ])
+        );
+    }
+
+    #[test]
+    fn tracked_changes_are_accepted_and_notes_left_out() {
+        let doc = read_docx(&fixture("tracked-changes.docx")).unwrap();
+        assert_eq!(
+            doc.text,
+            paras(&[
+                "Interviewer: Wanneer kwam de allereerste brief?",
+                "Petra: Dat was op 12 maart 2024, een dinsdag.",
+                "Petra: Ze belden me terug. Heel snel.",
+                "Petra: Het ging om de huur.",
+                "Interviewer: Klopt dat?",
+                "Petra: Ja, dat klopt.",
+                "Petra: Daarna ging alles vanzelf.",
+            ])
+        );
+        for gone in ["Geschrapte", "Voetnoottekst", "codeur", "DATE", "MMMM"] {
+            assert!(!doc.text.contains(gone), "{gone}");
+        }
+        assert_eq!(
+            doc.warnings,
+            vec![
+                "left out 1 footnote and 1 comment: not body text",
+                "the document has tracked changes: read as if all were accepted",
+            ]
+        );
+    }
+
+    #[test]
+    fn line_breaks_tabs_symbols_and_hyphens() {
+        let doc = read_docx(&fixture("linebreaks.docx")).unwrap();
+        assert_eq!(
+            doc.text,
+            paras(&[
+                "Interviewer: Eerste regel\ntweede regel\nderde\tmet tab",
+                "Ruud: Na een wagenterugloop\nvolgt dit.",
+                "Ruud: Het kost 5 ± 1 euro, e-mail gemeente ✓ klaar.",
+                "Ruud: Voor de pagina-einde\nen erna.",
+            ])
+        );
+    }
+
+    #[test]
+    fn core_properties() {
+        let doc = read_docx(&fixture("properties.docx")).unwrap();
+        assert_eq!(doc.text, paras(&["I: Hallo.", "R: Dag."]));
+        assert_eq!(
+            doc.properties,
+            props(&[
+                ("author", "Onderzoeksteam HU"),
+                ("created", "2024-05-02T09:30:00Z"),
+                ("title", "Interview over kwijtschelding"),
+            ])
+        );
+    }
+
+    #[test]
+    fn strict_ooxml_with_a_renamed_main_part() {
+        let doc = read_docx(&fixture("strict.docx")).unwrap();
+        assert_eq!(
+            doc.text,
+            paras(&[
+                "I: Is dit Strict OOXML?",
+                "Joost: Ja, met een andere naam voor het hoofddeel.",
+            ])
+        );
+    }
+
+    #[test]
+    fn doctype_entities_are_not_expanded() {
+        let doc = read_docx(&fixture("doctype-entities.docx")).unwrap();
+        assert_eq!(doc.text, "Interviewer: Test einde & é€ <ok>.\n");
+        assert_eq!(
+            doc.warnings,
+            vec![
+                "word/document.xml: left out 1 reference to undefined XML entities (&lol9;): \
+                 entities declared in a DOCTYPE are not expanded"
+            ]
+        );
+    }
+
+    const ODT_TEXT: [&str; 10] = [
+        "Interview NL-T02",
+        "Interviewer: Hoe ging het gesprek met de budgetcoach?",
+        "Ahmed: Goed, ze dacht echt met me mee.",
+        "Interviewer: Wat deed  ze\tprecies?\nEn daarna?",
+        "Ahmed: Ze belde de woningcorporatie en regelde uitstel.",
+        "Ahmed: Dat was heel fijn, echt.",
+        "Interviewer: En de gemeente?",
+        "Ahmed: Die heb ik niet gesproken.",
+        "Interviewer: Waarom niet?",
+        "Ahmed: Niemand heeft mij gebeld.",
+    ];
+
+    #[test]
+    fn odt_transcript() {
+        let doc = read_odt(&fixture("transcript.odt")).unwrap();
+        assert_eq!(doc.text, paras(&ODT_TEXT));
+        assert_eq!(
+            doc.properties,
+            props(&[
+                ("author", "Onderzoeksteam"),
+                ("created", "2024-04-03T14:00:00"),
+                ("title", "Interview NL-T02"),
+            ])
+        );
+        assert_eq!(
+            doc.warnings,
+            vec![
+                "left out 1 footnote and 1 comment: not body text",
+                "the document has tracked changes: read as if all were accepted",
+            ]
+        );
+        for gone in ["Voetnoot", "Commentaar", "Geschrapte"] {
+            assert!(!doc.text.contains(gone), "{gone}");
+        }
+    }
+
+    #[test]
+    fn libreoffice_written_docx() {
+        // transcript.odt converted by `soffice --convert-to docx`: LibreOffice writes its
+        // own run structure, footnotes, comments and tracked changes.
+        let doc = read_docx(&fixture("libreoffice.docx")).unwrap();
+        assert_eq!(doc.text, paras(&ODT_TEXT));
+        assert_eq!(doc.properties.get("title").unwrap(), "Interview NL-T02");
+        assert_eq!(doc.properties.get("author").unwrap(), "Onderzoeksteam");
+        assert_eq!(
+            doc.warnings,
+            vec![
+                "left out 1 footnote and 1 comment: not body text",
+                "the document has tracked changes: read as if all were accepted",
+            ]
+        );
+    }
+
+    const ENCRYPTED_MSG: &str =
+        "the document is encrypted (password-protected): remove the password and save it again";
+
+    #[test]
+    fn broken_files_give_clear_errors() {
+        type Reader = fn(&[u8]) -> Result<Extracted, String>;
+        let cases: [(&str, Reader, &str); 12] = [
+            ("empty.docx", read_docx, "empty file"),
+            (
+                "old-word.doc",
+                read_docx,
+                "old Word 97-2003 .doc: save it as .docx",
+            ),
+            (
+                "old-word.doc",
+                read_odt,
+                "old Word 97-2003 .doc, not an .odt: save it as .docx or .odt",
+            ),
+            ("encrypted-ooxml.docx", read_docx, ENCRYPTED_MSG),
+            ("encrypted-flag.docx", read_docx, ENCRYPTED_MSG),
+            (
+                "truncated.docx",
+                read_docx,
+                "corrupt or truncated file: the zip cannot be read (invalid Zip archive: Could not find EOCD)",
+            ),
+            (
+                "evil-path.docx",
+                read_docx,
+                r#"unsafe path "../evil.xml" in the zip: refusing to read the document"#,
+            ),
+            (
+                "not-word.docx",
+                read_docx,
+                "not a Word document: the zip has no word/document.xml",
+            ),
+            (
+                "not-word.docx",
+                read_odt,
+                "not an OpenDocument text: the zip has no content.xml",
+            ),
+            (
+                "plain.docx",
+                read_odt,
+                "a Word .docx file, not an .odt: give it the .docx extension",
+            ),
+            (
+                "transcript.odt",
+                read_docx,
+                "an OpenDocument file, not a Word .docx: if it is a text document, give it the .odt extension",
+            ),
+            ("empty.docx", read_odt, "empty file"),
+        ];
+        for (name, read, message) in cases {
+            assert_eq!(read(&fixture(name)).unwrap_err(), message, "{name}");
+        }
+    }
+
+    #[test]
+    fn unpacked_size_is_capped() {
+        let bomb = fixture("bomb.docx");
+        let per_entry = Limits {
+            max_entry_bytes: 1 << 20,
+            max_total_bytes: 256 << 20,
+        };
+        assert_eq!(
+            read_docx_with(&bomb, per_entry).unwrap_err(),
+            "word/document.xml unpacks to more than 1 MiB: refusing to unpack it (zip bomb?)"
+        );
+        let in_all = Limits {
+            max_entry_bytes: 8 << 20,
+            max_total_bytes: 2 << 20,
+        };
+        assert_eq!(
+            read_docx_with(&bomb, in_all).unwrap_err(),
+            "the document unpacks to more than 2 MiB in all: refusing to unpack it (zip bomb?)"
+        );
+        assert_eq!(read_docx(&bomb).unwrap().text, "I: Groot bestand.\n");
+        // The cap holds while unpacking too, whatever size the zip declares.
+        let data = [b'x'; 200];
+        assert_eq!(read_capped(&data[..], 100).unwrap(), None);
+        assert_eq!(
+            read_capped(&data[..], 200).unwrap().map(|d| d.len()),
+            Some(200)
+        );
+        // A zip that understates the unpacked size is stopped, never read beyond its claim.
+        let xml = document_xml(&p(&"x".repeat(5000)));
+        let mut lying = zip_of(&[("word/document.xml", xml.as_bytes())]);
+        for (signature, size_at) in [(b"PK\x03\x04", 22), (b"PK\x01\x02", 24)] {
+            let at = lying.windows(4).position(|w| w == signature).unwrap() + size_at;
+            lying[at..at + 4].copy_from_slice(&100u32.to_le_bytes());
+        }
+        let small = Limits {
+            max_entry_bytes: 1000,
+            max_total_bytes: 1000,
+        };
+        let err = read_docx_with(&lying, small).unwrap_err();
+        assert!(
+            err.starts_with("corrupt zip: cannot unpack word/document.xml"),
+            "{err}"
+        );
+    }
+
+    /// The words of `text`, split at anything that is not a letter or digit.
+    fn words(text: &str) -> Vec<String> {
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    }
+
+    #[test]
+    fn every_word_of_the_source_text_comes_out() {
+        let cases = [
+            ("plain", "tests/data/docx/plain.docx"),
+            ("speaker-table", "tests/data/docx/speaker-table.docx"),
+            ("speaker-table", "tests/data/docx/libreoffice.odt"),
+            ("tables-mixed", "tests/data/docx/tables-mixed.docx"),
+            ("tracked-changes", "tests/data/docx/tracked-changes.docx"),
+            ("linebreaks", "tests/data/docx/linebreaks.docx"),
+            ("properties", "tests/data/docx/properties.docx"),
+            ("strict", "tests/data/docx/strict.docx"),
+            ("transcript-odt", "tests/data/docx/transcript.odt"),
+            ("transcript-odt", "tests/data/docx/libreoffice.docx"),
+            ("nl-15-word", "samples/nl-15-word.docx"),
+        ];
+        for (source, file) in cases {
+            let source =
+                std::fs::read_to_string(path(&format!("tests/data/docx/source/{source}.txt")))
+                    .unwrap();
+            let bytes = std::fs::read(path(file)).unwrap();
+            let doc = if file.ends_with(".odt") {
+                read_odt(&bytes)
+            } else {
+                read_docx(&bytes)
+            }
+            .unwrap();
+            let found: HashSet<String> = words(&doc.text).into_iter().collect();
+            for word in words(&source) {
+                assert!(found.contains(&word), "{file}: `{word}` is missing");
+            }
+        }
+    }
+
+    #[test]
+    fn sample_interview_reads_as_turns() {
+        let bytes = std::fs::read(path("samples/nl-15-word.docx")).unwrap();
+        let doc = read_docx(&bytes).unwrap();
+        assert_eq!(
+            doc.properties,
+            props(&[
+                ("author", "Onderzoeksteam"),
+                ("created", "2025-05-14T10:00:00Z"),
+                ("title", "Interview NL15 Enschede"),
+            ])
+        );
+        assert!(doc.warnings.is_empty(), "{:?}", doc.warnings);
+        let turns = parse_turns(&doc.text, 0, 1, &SpeakerRules::default());
+        // A label-shaped line inside a turn, as the other samples have one.
+        assert_eq!(turns.rejected_labels, vec![(27, "En ze zei".to_owned())]);
+        let segments = &turns.segments;
+        assert_eq!(segments[0].role, Role::Preamble);
+        assert_eq!(segments[0].text, "Interview NL15 – Enschede, tweede ronde");
+        let mut speakers: Vec<(usize, &str, Role)> = segments[1..]
+            .iter()
+            .map(|s| (s.turn, s.speaker.as_str(), s.role))
+            .collect();
+        speakers.dedup();
+        assert_eq!(speakers.len(), 20);
+        for (i, (turn, speaker, role)) in speakers.iter().enumerate() {
+            assert_eq!(*turn, i + 1);
+            let (name, expected) = if i % 2 == 0 {
+                ("Interviewer", Role::Interviewer)
+            } else {
+                ("Anita", Role::Respondent)
+            };
+            assert_eq!((*speaker, *role), (name, expected), "turn {turn}");
+        }
+        // Paragraphs inside a cell stay paragraphs of the same turn.
+        let turn_four: Vec<&str> = segments
+            .iter()
+            .filter(|s| s.turn == 4)
+            .map(|s| s.text.as_str())
+            .collect();
+        assert_eq!(turn_four.len(), 2);
+        assert!(turn_four[1].starts_with("Dus ik heb een paar maanden"));
+        let spoken = words(&doc.text).len();
+        assert!((800..=1100).contains(&spoken), "{spoken} words");
+    }
+
+    // --- Paragraph text ------------------------------------------------------------------
+
+    #[test]
+    fn bold_speaker_names_read_name_colon_text() {
+        let cases = [
+            (bold_p("Maria", " Ja hoor."), "Maria: Ja hoor.\n"),
+            (bold_p("Maria:", "Ja hoor."), "Maria: Ja hoor.\n"),
+            (bold_p("Maria", " : Ja hoor."), "Maria: Ja hoor.\n"),
+            (bold_p("Maria", "\tJa hoor."), "Maria: Ja hoor.\n"),
+            (
+                bold_p("Maria", " (00:01:23) Ja."),
+                "Maria (00:01:23): Ja.\n",
+            ),
+            (
+                bold_p("[00:01:23] Maria", " Ja."),
+                "[00:01:23] Maria: Ja.\n",
+            ),
+            (bold_p("Dr. de Vries", " Goed."), "Dr. de Vries: Goed.\n"),
+            // Not a name: a sentence, too many words, or nothing after it.
+            (bold_p("Wat een gedoe!", " Echt."), "Wat een gedoe! Echt.\n"),
+            (
+                bold_p("Toen kwam de brief binnen", " ja."),
+                "Toen kwam de brief binnen ja.\n",
+            ),
+            (bold_p("Tot slot.", " Dank."), "Tot slot. Dank.\n"),
+            (bold_p("Alles vet", ""), "Alles vet\n"),
+            (bold_p("", "Niets vet."), "Niets vet.\n"),
+        ];
+        for (body, expected) in cases {
+            assert_eq!(docx_text(&body), expected, "{body}");
+        }
+        // A line break after the bold name keeps the text on the next line.
+        let body = r#"<w:p><w:r><w:rPr><w:b/></w:rPr><w:t>Sara Jansen</w:t><w:br/></w:r><w:r><w:t>Ik schrok.</w:t></w:r></w:p>"#;
+        assert_eq!(docx_text(body), "Sara Jansen:\nIk schrok.\n");
+        // w:b w:val="0" switches bold off; bold split over runs counts as one name.
+        let body = r#"<w:p><w:r><w:rPr><w:b w:val="0"/></w:rPr><w:t>Maria</w:t></w:r><w:r><w:t xml:space="preserve"> ja</w:t></w:r></w:p><w:p><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">Maria </w:t></w:r><w:r><w:t xml:space="preserve"> </w:t></w:r><w:r><w:rPr><w:b w:val="true"/></w:rPr><w:t>Jansen</w:t></w:r><w:r><w:t xml:space="preserve"> ja</w:t></w:r></w:p>"#;
+        assert_eq!(docx_text(body), paras(&["Maria ja", "Maria  Jansen: ja"]));
+    }
+
+    #[test]
+    fn bold_from_character_and_paragraph_styles() {
+        let styles = format!(
+            r#"<w:styles xmlns:w="{W}"><w:style w:type="character" w:styleId="Strong"><w:rPr><w:b/></w:rPr></w:style><w:style w:type="character" w:styleId="Spreker"><w:basedOn w:val="Strong"/></w:style><w:style w:type="paragraph" w:styleId="Kop"><w:rPr><w:b/></w:rPr></w:style></w:styles>"#
+        );
+        // The third paragraph was in the bold style before a tracked change.
+        let body = r#"<w:p><w:r><w:rPr><w:rStyle w:val="Spreker"/></w:rPr><w:t>Kees</w:t></w:r><w:r><w:t xml:space="preserve"> Nee.</w:t></w:r></w:p><w:p><w:pPr><w:pStyle w:val="Kop"/></w:pPr><w:r><w:t>Joke</w:t></w:r><w:r><w:rPr><w:b w:val="false"/></w:rPr><w:t xml:space="preserve"> Ja.</w:t></w:r></w:p><w:p><w:pPr><w:pPrChange w:id="1"><w:pPr><w:pStyle w:val="Kop"/></w:pPr></w:pPrChange></w:pPr><w:r><w:t>Kees</w:t></w:r><w:r><w:rPr><w:b w:val="0"/><w:rPrChange w:id="2"><w:rPr><w:b/></w:rPr></w:rPrChange></w:rPr><w:t xml:space="preserve"> nee</w:t></w:r></w:p>"#;
+        let bytes = zip_of(&[
+            ("word/document.xml", document_xml(body).as_bytes()),
+            ("word/styles.xml", styles.as_bytes()),
+        ]);
+        assert_eq!(
+            read_docx(&bytes).unwrap().text,
+            paras(&["Kees: Nee.", "Joke: Ja.", "Kees nee"])
+        );
+    }
+
+    #[test]
+    fn fields_symbols_text_boxes_and_property_tabs() {
+        // Field codes out, field results in, nested fields too.
+        let body = r#"<w:p><w:r><w:t xml:space="preserve">Zie </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>HYPERLINK "x"</w:instrText></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>PAGE</w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>de site</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:fldSimple w:instr="DATE"><w:r><w:t xml:space="preserve"> vandaag</w:t></w:r></w:fldSimple></w:p>"#;
+        assert_eq!(docx_text(body), "Zie de site vandaag\n");
+        // An unterminated field hides what follows and says so.
+        let doc = read_docx(&docx_of(
+            r#"<w:p><w:r><w:fldChar w:fldCharType="begin"/><w:t>weg</w:t></w:r></w:p>"#,
+        ))
+        .unwrap();
+        assert_eq!(
+            doc.warnings,
+            vec![
+                "a field code never ends: text after it may be missing",
+                "the document has no text"
+            ]
+        );
+        // Tab stops in paragraph properties are no tabs; symbols from symbol fonts.
+        let body = r#"<w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs></w:pPr><w:r><w:t>a</w:t><w:tab/><w:sym w:font="Symbol" w:char="F061"/><w:sym w:font="Wingdings" w:char="F021"/><w:sym w:char="0041"/><w:softHyphen/><w:t>b</w:t></w:r></w:p>"#;
+        assert_eq!(docx_text(body), "a\tαAb\n");
+        // A text box's text once, from the modern choice, not again from the fallback.
+        let body = r#"<w:p><w:r><w:t xml:space="preserve">Voor </w:t></w:r><w:r><mc:AlternateContent xmlns:mc="m"><mc:Choice Requires="wps"><w:drawing><w:txbxContent><w:p><w:r><w:t>In het kader</w:t></w:r></w:p></w:txbxContent></w:drawing></mc:Choice><mc:Fallback><w:pict><w:txbxContent><w:p><w:r><w:t>In het kader</w:t></w:r></w:p></w:txbxContent></w:pict></mc:Fallback></mc:AlternateContent></w:r><w:r><w:t>na.</w:t></w:r></w:p>"#;
+        assert_eq!(docx_text(body), paras(&["In het kader", "Voor na."]));
+        // Ruby text, deleted field codes and move sources stay out.
+        let body = r#"<w:p><w:r><w:ruby><w:rt><w:r><w:t>x</w:t></w:r></w:rt><w:rubyBase><w:r><w:t>漢</w:t></w:r></w:rubyBase></w:ruby></w:r></w:p>"#;
+        assert_eq!(docx_text(body), "漢\n");
+    }
+
+    #[test]
+    fn white_space_and_entities_in_text() {
+        let body = "<w:p><w:r><w:t xml:space=\"preserve\">  a\u{a0}b\u{ad}c &#x9;d\r\ne  </w:t></w:r></w:p><w:p/><w:p><w:r><w:t> </w:t></w:r></w:p>";
+        assert_eq!(docx_text(body), "a bc \td e\n");
+        assert_eq!(docx_text(&p("&#0;x&#1;&#x1F600;")), "x😀\n");
+    }
+
+    // --- Tables --------------------------------------------------------------------------
+
+    #[test]
+    fn which_tables_are_speaker_tables() {
+        // Key | value tables stay tab-separated even with role words as keys.
+        let meta = table(&[
+            &["Interviewer", "Sanne de Vries"],
+            &["Respondent", "R07"],
+            &["Datum", "3 april"],
+        ]);
+        assert_eq!(
+            docx_text(&meta),
+            paras(&[
+                "Interviewer\tSanne de Vries",
+                "Respondent\tR07",
+                "Datum\t3 april"
+            ])
+        );
+        // Two sentences said by two speakers make it a transcript.
+        let exchange = table(&[&["I", "Hoe ging het?"], &["Respondent 3:", "Goed."]]);
+        assert_eq!(
+            docx_text(&exchange),
+            paras(&["I: Hoe ging het?", "Respondent 3: Goed."])
+        );
+        // Speaker and time in one cell, or speaker | time | text; continuation rows.
+        let timed = table(&[
+            &["Maria\n00:12", "Ja."],
+            &["Kees - 1:02:03", "Nee."],
+            &["", "Nou ja."],
+        ]);
+        assert_eq!(
+            docx_text(&timed),
+            paras(&["[00:12] Maria: Ja.", "[1:02:03] Kees: Nee.", "Nou ja."])
+        );
+        let three = table(&[
+            &["Spreker", "Tijd", "Tekst"],
+            &["Kees", "(00:01)", "Hallo."],
+            &["Kees", "00:02", "Dag."],
+            &["", "", "Verder."],
+            &["Opmerking", "x", "y"],
+        ]);
+        assert_eq!(
+            docx_text(&three),
+            paras(&[
+                "Spreker\tTijd\tTekst",
+                "[00:01] Kees: Hallo.",
+                "[00:02] Kees: Dag.",
+                "Verder.",
+                "Opmerking\tx\ty",
+            ])
+        );
+        // Bold names inside speech cells are text, not new speakers.
+        let body = format!(
+            "<w:tbl><w:tr><w:tc>{}</w:tc><w:tc>{}</w:tc></w:tr><w:tr><w:tc>{}</w:tc><w:tc>{}</w:tc></w:tr></w:tbl>",
+            p("Maria"),
+            bold_p("Echt", " niet."),
+            p("Maria"),
+            p("Toch wel.")
+        );
+        assert_eq!(
+            docx_text(&body),
+            paras(&["Maria: Echt niet.", "Maria: Toch wel."])
+        );
+        // Four columns, empty rows, deleted rows, a wide row spanning both columns.
+        let body = r#"<w:tbl><w:tr><w:tc><w:p/></w:tc><w:tc><w:p/></w:tc></w:tr><w:tr><w:trPr><w:del w:id="1"/></w:trPr><w:tc><w:p><w:r><w:t>Weg</w:t></w:r></w:p></w:tc><w:tc><w:p/></w:tc></w:tr><w:tr><w:tc><w:p><w:r><w:t>Deel 2</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:p><w:r><w:t>a</w:t></w:r></w:p></w:tc><w:tc><w:p/></w:tc><w:tc><w:p><w:r><w:t>c</w:t></w:r></w:p></w:tc><w:tc><w:p/></w:tc></w:tr></w:tbl>"#;
+        assert_eq!(docx_text(body), paras(&["Deel 2", "a\t\tc"]));
+    }
+
+    #[test]
+    fn deeply_nested_tables_keep_their_text() {
+        let depth = 40;
+        let mut body = p("kern");
+        for level in 0..depth {
+            body = format!(
+                "<w:tbl><w:tr><w:tc>{}{body}</w:tc></w:tr></w:tbl>",
+                p(&format!("niveau {level}"))
+            );
+        }
+        let text = docx_text(&body);
+        for level in 0..depth {
+            assert!(text.contains(&format!("niveau {level}")), "{level}");
+        }
+        assert!(text.contains("kern"));
+    }
+
+    // --- Packages ------------------------------------------------------------------------
+
+    #[test]
+    fn main_part_found_through_relationships_or_content_types() {
+        let body = document_xml(&p("I: Hoi."));
+        let types = r#"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/doc/main.xml" ContentType="application/vnd.ms-word.document.macroEnabled.main+xml"/></Types>"#;
+        let bytes = zip_of(&[
+            ("[Content_Types].xml", types.as_bytes()),
+            ("doc/main.xml", body.as_bytes()),
+        ]);
+        assert_eq!(read_docx(&bytes).unwrap().text, "I: Hoi.\n");
+        // Relative targets and part names in another case.
+        let rels = r#"<Relationships><Relationship Id="r" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="./Word/../word/Doc.XML"/></Relationships>"#;
+        let bytes = zip_of(&[
+            ("_rels/.rels", rels.as_bytes()),
+            ("word/doc.xml", body.as_bytes()),
+        ]);
+        assert_eq!(read_docx(&bytes).unwrap().text, "I: Hoi.\n");
+        let rels = r#"<Relationships><Relationship Type="x/officeDocument" Target="word/weg.xml"/></Relationships>"#;
+        let bytes = zip_of(&[("_rels/.rels", rels.as_bytes())]);
+        assert_eq!(
+            read_docx(&bytes).unwrap_err(),
+            "not a Word document: its main part word/weg.xml is missing from the zip"
+        );
+    }
+
+    #[test]
+    fn other_files_are_named() {
+        let cases: [(&[u8], &str); 6] = [
+            (b"{\\rtf1\\ansi hallo}", "an RTF file, not a .docx: save it as .docx"),
+            (b"<html><body>hoi</body></html>", "an XML or HTML file, not a .docx: save it as .docx"),
+            (
+                b"<?xml version=\"1.0\"?><?mso-application progid=\"Word.Document\"?><w:wordDocument/>",
+                "a Word 2003 XML file, not a .docx: save it as .docx",
+            ),
+            (b"Interviewer: hallo", "not a .docx file: it is not a zip package"),
+            (b"PK\x03\x04kapot", "corrupt or truncated file: the zip cannot be read (invalid Zip archive: Could not find EOCD)"),
+            (b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", "old Word 97-2003 .doc: save it as .docx"),
+        ];
+        for (bytes, message) in cases {
+            assert_eq!(read_docx(bytes).unwrap_err(), message);
+        }
+        assert_eq!(
+            read_odt(b"<?xml version=\"1.0\"?><office:document/>").unwrap_err(),
+            "a flat OpenDocument XML file (.fodt), not a .odt: save it as .odt"
+        );
+        let sheet = zip_of(&[("xl/workbook.xml", b"<workbook/>")]);
+        assert_eq!(
+            read_docx(&sheet).unwrap_err(),
+            "an Excel workbook, not a Word document"
+        );
+        let slides = zip_of(&[("ppt/presentation.xml", b"<p/>")]);
+        assert_eq!(
+            read_docx(&slides).unwrap_err(),
+            "a PowerPoint presentation, not a Word document"
+        );
+        let ods = zip_of(&[
+            (
+                "mimetype",
+                b"application/vnd.oasis.opendocument.spreadsheet",
+            ),
+            ("content.xml", b"<x/>"),
+        ]);
+        assert_eq!(
+            read_odt(&ods).unwrap_err(),
+            "an OpenDocument spreadsheet file, not a text document (.odt)"
+        );
+        let locked = zip_of(&[
+            ("content.xml", b"\x00\x01binary"),
+            (
+                "META-INF/manifest.xml",
+                b"<manifest:manifest><manifest:file-entry manifest:full-path=\"content.xml\"><manifest:encryption-data/></manifest:file-entry></manifest:manifest>",
+            ),
+        ]);
+        assert_eq!(read_odt(&locked).unwrap_err(), ENCRYPTED_MSG);
+    }
+
+    #[test]
+    fn unsafe_entry_names_are_refused() {
+        for name in [
+            "/etc/passwd",
+            "a/../../b.xml",
+            "..\\evil.xml",
+            "C:/evil.xml",
+            "word/../../x",
+        ] {
+            let bytes = zip_of(&[
+                ("word/document.xml", document_xml("").as_bytes()),
+                (name, b"x"),
+            ]);
+            let err = read_docx(&bytes).unwrap_err();
+            assert!(err.starts_with("unsafe path "), "{name}: {err}");
+        }
+        // `..` inside a name or a folder that stays inside is fine.
+        let bytes = zip_of(&[
+            ("word/document.xml", document_xml(&p("I: Ok.")).as_bytes()),
+            ("media/a..b.png", b"x"),
+        ]);
+        assert_eq!(read_docx(&bytes).unwrap().text, "I: Ok.\n");
+    }
+
+    #[test]
+    fn broken_xml_and_other_encodings() {
+        let bytes = zip_of(&[(
+            "word/document.xml",
+            b"<w:document><w:body><w:p></w:body></w:document>",
+        )]);
+        assert_eq!(
+            read_docx(&bytes).unwrap_err(),
+            "word/document.xml is not well-formed XML (at byte 25): ill-formed document: expected `</w:p>`, but `</w:body>` was found"
+        );
+        let bytes = zip_of(&[(
+            "word/document.xml",
+            b"<w:document><w:body><w:p><w:r><w:t>half",
+        )]);
+        assert_eq!(
+            read_docx(&bytes).unwrap_err(),
+            "word/document.xml is truncated: it ends inside an element"
+        );
+        // UTF-16 with a byte-order mark, and a declared legacy encoding.
+        let xml = document_xml(&p("I: Één café."));
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend(xml.encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(
+            read_docx(&zip_of(&[("word/document.xml", &utf16)]))
+                .unwrap()
+                .text,
+            "I: Één café.\n"
+        );
+        let latin = format!(
+            "<?xml version=\"1.0\" encoding=\"windows-1252\"?><w:document xmlns:w=\"{W}\"><w:body><w:p><w:r><w:t>caf\u{e9} \u{20ac}</w:t></w:r></w:p></w:body></w:document>"
+        );
+        let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&latin);
+        assert_eq!(
+            read_docx(&zip_of(&[("word/document.xml", &bytes)]))
+                .unwrap()
+                .text,
+            "café €\n"
+        );
+        // Broken properties are a warning, not an error.
+        let bytes = zip_of(&[
+            ("word/document.xml", document_xml(&p("I: Ja.")).as_bytes()),
+            ("docProps/core.xml", b"<cp:coreProperties><dc:title>Half"),
+        ]);
+        let doc = read_docx(&bytes).unwrap();
+        assert_eq!(doc.text, "I: Ja.\n");
+        assert_eq!(
+            doc.warnings,
+            vec![
+                "document properties not read: docProps/core.xml is truncated: it ends inside an element"
+            ]
+        );
+    }
+
+    // --- OpenDocument --------------------------------------------------------------------
+
+    #[test]
+    fn odt_spaces_bold_styles_and_skipped_parts() {
+        let styles = r#"<style:style style:name="Vet" style:family="text"><style:text-properties fo:font-weight="700"/></style:style><style:style style:name="T1" style:family="text" style:parent-style-name="Vet"/><style:style style:name="Gewoon" style:family="text"><style:text-properties fo:font-weight="normal"/></style:style>"#;
+        let body = r#"<text:tracked-changes><text:changed-region><text:deletion><text:p>weg</text:p></text:deletion></text:changed-region></text:tracked-changes>
+            <text:h>  Titel
+              met   regels </text:h>
+            <text:p><text:span text:style-name="T1">Kees</text:span>  Ja<text:s/>  <text:s text:c="3"/>zeker.</text:p>
+            <text:p><text:span text:style-name="Gewoon">Kees</text:span> nee<text:line-break/>  en<text:tab/>toch<text:note><text:note-citation>1</text:note-citation><text:note-body><text:p>noot</text:p></text:note-body></text:note>.</text:p>
+            <text:list><text:list-item><text:number>1.</text:number><text:p>Lijst</text:p></text:list-item></text:list>
+            <text:p>Veel<text:s text:c="99999"/>ruimte</text:p>"#;
+        let doc = read_odt(&odt_of(body, styles)).unwrap();
+        assert_eq!(
+            doc.text,
+            paras(&[
+                "Titel met regels",
+                "Kees: Ja     zeker.",
+                "Kees nee\nen\ttoch.",
+                "Lijst",
+                &format!("Veel{}ruimte", " ".repeat(MAX_SPACES)),
+            ])
+        );
+        assert_eq!(
+            doc.warnings,
+            vec![
+                "left out 1 footnote: not body text",
+                "the document has tracked changes: read as if all were accepted",
+            ]
+        );
+        assert_eq!(
+            odt_text(
+                r#"<table:table><table:table-row><table:table-cell><text:p>Ahmed</text:p></table:table-cell><table:table-cell><text:p>Ja.</text:p></table:table-cell></table:table-row><table:table-row><table:table-cell><text:p>Ahmed</text:p></table:table-cell><table:covered-table-cell/><table:table-cell><text:p>Nee.</text:p></table:table-cell></table:table-row></table:table>"#,
+                ""
+            ),
+            paras(&["Ahmed: Ja.", "Ahmed: Nee."])
+        );
+    }
+
+    // --- No panics -----------------------------------------------------------------------
+
+    /// xorshift64*: deterministic pseudo-random numbers for the mutation tests.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n.max(1) as u64) as usize
+        }
+    }
+
+    fn mutate(rng: &mut Rng, data: &[u8]) -> Vec<u8> {
+        let mut data = data.to_vec();
+        for _ in 0..=rng.below(3) {
+            let len = data.len();
+            match rng.below(6) {
+                0 => {
+                    for _ in 0..=rng.below(8) {
+                        if len > 0 {
+                            let at = rng.below(len);
+                            data[at] ^= 1 << rng.below(8);
+                        }
+                    }
+                }
+                1 => data.truncate(rng.below(len + 1)),
+                2 => {
+                    let at = rng.below(len + 1);
+                    let insert: Vec<u8> = (0..=rng.below(16)).map(|_| rng.next() as u8).collect();
+                    data.splice(at..at, insert);
+                }
+                3 => {
+                    let at = rng.below(len + 1);
+                    let end = (at + rng.below(64)).min(len);
+                    data.drain(at..end);
+                }
+                4 => {
+                    let from = rng.below(len + 1);
+                    let end = (from + rng.below(200)).min(len);
+                    let chunk = data[from..end].to_vec();
+                    let at = rng.below(len + 1);
+                    data.splice(at..at, chunk);
+                }
+                _ => {
+                    if len > 0 {
+                        let at = rng.below(len);
+                        data[at] = [b'<', b'>', b'&', b'/', b'"', 0, 0xFF][rng.below(7)];
+                    }
+                }
+            }
+        }
+        data
+    }
+
+    #[test]
+    fn mutated_packages_never_panic() {
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        for name in [
+            "plain.docx",
+            "speaker-table.docx",
+            "tracked-changes.docx",
+            "transcript.odt",
+            "libreoffice.docx",
+            "strict.docx",
+            "doctype-entities.docx",
+            "evil-path.docx",
+            "encrypted-flag.docx",
+            "encrypted-ooxml.docx",
+        ] {
+            let original = fixture(name);
+            for _ in 0..150 {
+                let bytes = mutate(&mut rng, &original);
+                let _ = read_docx(&bytes);
+                let _ = read_odt(&bytes);
+            }
+        }
+    }
+
+    #[test]
+    fn mutated_xml_never_panics() {
+        let mut rng = Rng(0x0123_4567_89AB_CDEF);
+        // Each part is mutated as plain XML and zipped again, so that the mutations reach
+        // the XML walker instead of failing the zip's checksum.
+        let mut parts: Vec<(&str, Vec<u8>)> = Vec::new();
+        for (name, part) in [
+            ("tracked-changes.docx", "word/document.xml"),
+            ("tables-mixed.docx", "word/document.xml"),
+            ("plain.docx", "word/styles.xml"),
+            ("libreoffice.docx", "word/document.xml"),
+            ("transcript.odt", "content.xml"),
+            ("libreoffice.odt", "content.xml"),
+        ] {
+            let bytes = fixture(name);
+            let mut zip = ZipArchive::new(Cursor::new(bytes.as_slice())).unwrap();
+            let mut xml = Vec::new();
+            zip.by_name(part).unwrap().read_to_end(&mut xml).unwrap();
+            parts.push((part, xml));
+        }
+        for (part, xml) in &parts {
+            for _ in 0..250 {
+                let mutated = mutate(&mut rng, xml);
+                let bytes = if *part == "word/styles.xml" {
+                    zip_of(&[
+                        (part, &mutated),
+                        ("word/document.xml", parts[0].1.as_slice()),
+                    ])
+                } else {
+                    zip_of(&[(part, &mutated)])
+                };
+                let _ = read_docx(&bytes);
+                let _ = read_odt(&bytes);
+            }
+        }
     }
 }

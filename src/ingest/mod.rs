@@ -23,7 +23,9 @@ pub use table::{TableColumns, TableKind};
 pub use turns::SpeakerRules;
 
 /// File extensions read when a folder is given.
-const TRANSCRIPT_EXTENSIONS: [&str; 10] = ["txt", "md", "vtt", "srt", "docx", "odt", "csv", "tsv", "jsonl", "ndjson"];
+const TRANSCRIPT_EXTENSIONS: [&str; 10] = [
+    "txt", "md", "vtt", "srt", "docx", "odt", "csv", "tsv", "jsonl", "ndjson",
+];
 
 /// How to read the inputs.
 #[derive(Debug, Clone, Default)]
@@ -92,14 +94,19 @@ fn walk(dir: &Path, files: &mut Vec<InputFile>) -> Result<()> {
         if path.is_dir() {
             walk(&path, files)?;
         } else if extension(&path).is_some_and(|e| TRANSCRIPT_EXTENSIONS.contains(&e.as_str())) {
-            files.push(InputFile { path, explicit: false });
+            files.push(InputFile {
+                path,
+                explicit: false,
+            });
         }
     }
     Ok(())
 }
 
 fn extension(path: &Path) -> Option<String> {
-    path.extension().and_then(|e| e.to_str()).map(str::to_lowercase)
+    path.extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_lowercase)
 }
 
 /// The file name of an attributes table that is picked up from an input folder.
@@ -128,7 +135,10 @@ enum Kind {
 
 fn detect(path: &Path, bytes: &[u8]) -> Result<Kind> {
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        return Err(Error::input(path, "old Word 97-2003 .doc: save it as .docx"));
+        return Err(Error::input(
+            path,
+            "old Word 97-2003 .doc: save it as .docx",
+        ));
     }
     let kind = match extension(path).as_deref() {
         Some("vtt") => Kind::Vtt,
@@ -162,7 +172,9 @@ fn detect(path: &Path, bytes: &[u8]) -> Result<Kind> {
 /// `1` then a `00:00:01,000 --> ...` line: the start of an SRT file.
 fn srt_start(head: &str) -> bool {
     let mut lines = head.lines().map(str::trim);
-    lines.next().is_some_and(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_digit()))
+    lines
+        .next()
+        .is_some_and(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_digit()))
         && lines.next().is_some_and(|l| l.contains("-->"))
 }
 
@@ -177,10 +189,24 @@ pub fn read_file(file: &InputFile, options: &IngestOptions) -> Result<Option<Vec
     let kind = detect(path, &bytes)?;
     let documents = match kind {
         Kind::Docx | Kind::Odt => {
-            let extracted = if kind == Kind::Docx { docx::read_docx(&bytes) } else { docx::read_odt(&bytes) }
-                .map_err(|m| Error::input(path, m))?;
-            let format = if kind == Kind::Docx { Format::Docx } else { Format::Odt };
-            let mut doc = from_labelled_text(path, decode::normalise(&extracted.text), "zip/XML (UTF-8)", format, options)?;
+            let extracted = if kind == Kind::Docx {
+                docx::read_docx(&bytes)
+            } else {
+                docx::read_odt(&bytes)
+            }
+            .map_err(|m| Error::input(path, m))?;
+            let format = if kind == Kind::Docx {
+                Format::Docx
+            } else {
+                Format::Odt
+            };
+            let mut doc = from_labelled_text(
+                path,
+                decode::normalise(&extracted.text),
+                "zip/XML (UTF-8)",
+                format,
+                options,
+            )?;
             for (key, value) in extracted.properties {
                 doc.attributes.entry(key).or_insert(value);
             }
@@ -189,15 +215,32 @@ pub fn read_file(file: &InputFile, options: &IngestOptions) -> Result<Option<Vec
         }
         Kind::Text => {
             let decoded = decode::decode(&bytes).map_err(|m| Error::input(path, m))?;
-            vec![from_labelled_text(path, decoded.text, decoded.encoding, Format::PlainText, options)?]
+            vec![from_labelled_text(
+                path,
+                decoded.text,
+                decoded.encoding,
+                Format::PlainText,
+                options,
+            )?]
         }
         Kind::Vtt | Kind::Srt => {
             let decoded = decode::decode(&bytes).map_err(|m| Error::input(path, m))?;
-            let parsed = if kind == Kind::Vtt { vtt::parse_vtt(&decoded.text) } else { srt::parse_srt(&decoded.text) }
-                .map_err(|e| Error::input_line(path, e.line, e.message))?;
-            let format = if kind == Kind::Vtt { Format::WebVtt } else { Format::Srt };
-            let (text, segments) = cues::assemble(&parsed.cues, &options.speakers, cues::CueMerge::Turn);
-            let language = crate::text::guess_language(segments.iter().map(|s| s.text.as_str())).unwrap_or("nl").to_owned();
+            let parsed = if kind == Kind::Vtt {
+                vtt::parse_vtt(&decoded.text)
+            } else {
+                srt::parse_srt(&decoded.text)
+            }
+            .map_err(|e| Error::input_line(path, e.line, e.message))?;
+            let format = if kind == Kind::Vtt {
+                Format::WebVtt
+            } else {
+                Format::Srt
+            };
+            let (text, segments) =
+                cues::assemble(&parsed.cues, &options.speakers, cues::CueMerge::Turn);
+            let language = crate::text::guess_language(segments.iter().map(|s| s.text.as_str()))
+                .unwrap_or("nl")
+                .to_owned();
             vec![Document {
                 id: file_stem(path),
                 path: path.to_owned(),
@@ -212,21 +255,37 @@ pub fn read_file(file: &InputFile, options: &IngestOptions) -> Result<Option<Vec
         }
         Kind::Table(table_kind) => {
             let decoded = decode::decode(&bytes).map_err(|m| Error::input(path, m))?;
-            if !file.explicit && !table::has_text_column(&decoded.text, table_kind, &options.columns) {
+            if !file.explicit
+                && !table::has_text_column(&decoded.text, table_kind, &options.columns)
+            {
                 return Ok(None);
             }
-            table::read_table(path, &decoded.text, decoded.encoding, table_kind, &options.columns, &options.speakers)?
+            table::read_table(
+                path,
+                &decoded.text,
+                decoded.encoding,
+                table_kind,
+                &options.columns,
+                &options.speakers,
+            )?
         }
     };
     Ok(Some(documents))
 }
 
 fn file_stem(path: &Path) -> String {
-    path.file_stem().map_or_else(String::new, |s| s.to_string_lossy().into_owned())
+    path.file_stem()
+        .map_or_else(String::new, |s| s.to_string_lossy().into_owned())
 }
 
 /// A document from text with optional front matter and speaker labels (plain text, Word).
-fn from_labelled_text(path: &Path, text: String, encoding: &'static str, format: Format, options: &IngestOptions) -> Result<Document> {
+fn from_labelled_text(
+    path: &Path,
+    text: String,
+    encoding: &'static str,
+    format: Format,
+    options: &IngestOptions,
+) -> Result<Document> {
     let front = plaintext::parse_front_matter(path, &text)?;
     let mut rules = options.speakers.clone();
     if let Some(declared) = front.list("speakers") {
@@ -250,8 +309,14 @@ fn from_labelled_text(path: &Path, text: String, encoding: &'static str, format:
     };
     let attributes = front.attributes();
     let language = attributes.get("language").cloned().unwrap_or_else(|| {
-        let respondent = turns.segments.iter().filter(|s| s.role == Role::Respondent).map(|s| s.text.as_str());
-        crate::text::guess_language(respondent).unwrap_or("nl").to_owned()
+        let respondent = turns
+            .segments
+            .iter()
+            .filter(|s| s.role == Role::Respondent)
+            .map(|s| s.text.as_str());
+        crate::text::guess_language(respondent)
+            .unwrap_or("nl")
+            .to_owned()
     });
     Ok(Document {
         id,
@@ -297,7 +362,10 @@ pub fn ingest(
     for (file, result) in files.iter().zip(results) {
         match result {
             Ok(Some(docs)) => corpus.documents.extend(docs),
-            Ok(None) => corpus.passed_over.push(format!("{}: a table without a text column", file.path.display())),
+            Ok(None) => corpus.passed_over.push(format!(
+                "{}: a table without a text column",
+                file.path.display()
+            )),
             Err(e) if options.keep_going => corpus.skipped.push(e.to_string()),
             Err(e) => return Err(e),
         }

@@ -64,7 +64,13 @@ fn read_rows(path: &Path, text: &str, kind: TableKind) -> Result<Rows> {
                 .collect();
             let mut rows = Vec::new();
             for record in reader.records() {
-                let record = record.map_err(|e| Error::input_line(path, e.position().map_or(0, |p| p.line() as usize), e.to_string()))?;
+                let record = record.map_err(|e| {
+                    Error::input_line(
+                        path,
+                        e.position().map_or(0, |p| p.line() as usize),
+                        e.to_string(),
+                    )
+                })?;
                 let line = record.position().map_or(0, |p| p.line() as usize);
                 rows.push((line, record.iter().map(str::to_owned).collect()));
             }
@@ -77,10 +83,15 @@ fn read_rows(path: &Path, text: &str, kind: TableKind) -> Result<Rows> {
                 if line.trim().is_empty() {
                     continue;
                 }
-                let value: serde_json::Value = serde_json::from_str(line)
-                    .map_err(|e| Error::input_line(path, i + 1, format!("not a JSON object: {e}")))?;
+                let value: serde_json::Value = serde_json::from_str(line).map_err(|e| {
+                    Error::input_line(path, i + 1, format!("not a JSON object: {e}"))
+                })?;
                 let serde_json::Value::Object(map) = value else {
-                    return Err(Error::input_line(path, i + 1, "each line must be a JSON object"));
+                    return Err(Error::input_line(
+                        path,
+                        i + 1,
+                        "each line must be a JSON object",
+                    ));
                 };
                 for key in map.keys() {
                     let key = key.trim().to_lowercase();
@@ -104,7 +115,13 @@ fn read_rows(path: &Path, text: &str, kind: TableKind) -> Result<Rows> {
                             (k.trim().to_lowercase(), value)
                         })
                         .collect();
-                    (line, headers.iter().map(|h| lowered.get(h).cloned().unwrap_or_default()).collect())
+                    (
+                        line,
+                        headers
+                            .iter()
+                            .map(|h| lowered.get(h).cloned().unwrap_or_default())
+                            .collect(),
+                    )
                 })
                 .collect();
             Ok(Rows { headers, rows })
@@ -119,14 +136,18 @@ pub fn has_text_column(text: &str, kind: TableKind, columns: &TableColumns) -> b
     match kind {
         TableKind::Csv | TableKind::Tsv => {
             let delimiter = if kind == TableKind::Tsv { '\t' } else { ',' };
-            text.lines()
-                .next()
-                .is_some_and(|header| header.split(delimiter).any(|h| h.trim().trim_matches('"').to_lowercase() == wanted))
+            text.lines().next().is_some_and(|header| {
+                header
+                    .split(delimiter)
+                    .any(|h| h.trim().trim_matches('"').to_lowercase() == wanted)
+            })
         }
         TableKind::JsonLines => text
             .lines()
             .find(|l| !l.trim().is_empty())
-            .and_then(|l| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(l).ok())
+            .and_then(|l| {
+                serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(l).ok()
+            })
             .is_some_and(|m| m.keys().any(|k| k.to_lowercase() == wanted)),
     }
 }
@@ -150,18 +171,35 @@ pub fn read_table(
                 .iter()
                 .position(|h| *h == name.to_lowercase())
                 .map(Some)
-                .ok_or_else(|| Error::input_line(path, 1, format!("no column `{name}` (columns: {})", table.headers.join(", ")))),
-            None => Ok(defaults.iter().find_map(|d| table.headers.iter().position(|h| h == d))),
+                .ok_or_else(|| {
+                    Error::input_line(
+                        path,
+                        1,
+                        format!("no column `{name}` (columns: {})", table.headers.join(", ")),
+                    )
+                }),
+            None => Ok(defaults
+                .iter()
+                .find_map(|d| table.headers.iter().position(|h| h == d))),
         }
     };
     let text_col = find(&columns.text, &["text"])?.ok_or_else(|| {
-        Error::input_line(path, 1, format!("no `text` column (columns: {}); name it with --text-col", table.headers.join(", ")))
+        Error::input_line(
+            path,
+            1,
+            format!(
+                "no `text` column (columns: {}); name it with --text-col",
+                table.headers.join(", ")
+            ),
+        )
     })?;
     let speaker_col = find(&columns.speaker, &["speaker"])?;
     let document_col = find(&columns.document, &["document", "interview"])?;
     let time_col = find(&columns.time, &["timestamp", "start"])?;
     let structural = [Some(text_col), speaker_col, document_col, time_col];
-    let stem = path.file_stem().map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+    let stem = path
+        .file_stem()
+        .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
     let mut order: Vec<String> = Vec::new();
     let mut by_document: BTreeMap<String, Vec<&(usize, Vec<String>)>> = BTreeMap::new();
     for row in &table.rows {
@@ -189,14 +227,20 @@ pub fn read_table(
                     attributes.insert(name.clone(), first.to_owned());
                 }
             } else {
-                warnings.push(format!("column `{name}` varies within the document: not used as an attribute"));
+                warnings.push(format!(
+                    "column `{name}` varies within the document: not used as an attribute"
+                ));
             }
         }
         let cues: Vec<Cue> = rows
             .iter()
             .map(|(line, values)| Cue {
-                speaker: speaker_col.map(|c| values[c].trim().to_owned()).filter(|s| !s.is_empty()),
-                start: time_col.map(|c| values[c].trim().to_owned()).filter(|s| !s.is_empty()),
+                speaker: speaker_col
+                    .map(|c| values[c].trim().to_owned())
+                    .filter(|s| !s.is_empty()),
+                start: time_col
+                    .map(|c| values[c].trim().to_owned())
+                    .filter(|s| !s.is_empty()),
                 end: None,
                 text: super::decode::normalise(&values[text_col]),
                 line: *line,
@@ -208,7 +252,9 @@ pub fn read_table(
         }
         let (doc_text, segments) = assemble(&cues, rules, CueMerge::Cue);
         let language = attributes.get("language").cloned().unwrap_or_else(|| {
-            crate::text::guess_language(cues.iter().map(|c| c.text.as_str())).unwrap_or("nl").to_owned()
+            crate::text::guess_language(cues.iter().map(|c| c.text.as_str()))
+                .unwrap_or("nl")
+                .to_owned()
         });
         documents.push(Document {
             id,
@@ -231,7 +277,15 @@ mod tests {
     use crate::corpus::Role;
 
     fn read(text: &str, kind: TableKind, columns: &TableColumns) -> Vec<Document> {
-        read_table(Path::new("t.csv"), text, "UTF-8", kind, columns, &SpeakerRules::default()).unwrap()
+        read_table(
+            Path::new("t.csv"),
+            text,
+            "UTF-8",
+            kind,
+            columns,
+            &SpeakerRules::default(),
+        )
+        .unwrap()
     }
 
     #[test]
@@ -240,12 +294,18 @@ mod tests {
         let docs = read(csv, TableKind::Csv, &TableColumns::default());
         assert_eq!(docs.len(), 2);
         assert_eq!(docs[0].id, "A");
-        assert_eq!(docs[0].attributes.get("cohort").map(String::as_str), Some("w1"));
+        assert_eq!(
+            docs[0].attributes.get("cohort").map(String::as_str),
+            Some("w1")
+        );
         assert!(!docs[0].attributes.contains_key("note"));
         assert!(docs[0].warnings[0].contains("`note` varies"));
         let segs = &docs[0].segments;
         assert_eq!(segs.len(), 3);
-        assert_eq!((segs[1].turn, segs[1].paragraph, segs[1].role), (2, 1, Role::Respondent));
+        assert_eq!(
+            (segs[1].turn, segs[1].paragraph, segs[1].role),
+            (2, 1, Role::Respondent)
+        );
         assert_eq!((segs[2].turn, segs[2].paragraph), (2, 2));
         assert_eq!(segs[2].timestamp.as_deref(), Some("00:03"));
     }
@@ -262,7 +322,10 @@ mod tests {
         assert_eq!(docs.len(), 2);
         assert_eq!(docs[1].segments[0].text, "Niemand belde.");
         assert_eq!(docs[1].segments[0].role, Role::Respondent);
-        assert_eq!(docs[1].attributes.get("age").map(String::as_str), Some("41"));
+        assert_eq!(
+            docs[1].attributes.get("age").map(String::as_str),
+            Some("41")
+        );
     }
 
     #[test]
@@ -270,19 +333,44 @@ mod tests {
         let jsonl = "{\"speaker\":\"R\",\"text\":\"Eén\"}\n\n{\"speaker\":\"I\",\"text\":\"Twee\",\"n\":3}\n";
         let docs = read(jsonl, TableKind::JsonLines, &TableColumns::default());
         assert_eq!(docs[0].segments.len(), 2);
-        let err = read_table(Path::new("t.jsonl"), "{\"text\":1}\n[1]\n", "UTF-8", TableKind::JsonLines, &TableColumns::default(), &SpeakerRules::default())
-            .unwrap_err()
-            .to_string();
+        let err = read_table(
+            Path::new("t.jsonl"),
+            "{\"text\":1}\n[1]\n",
+            "UTF-8",
+            TableKind::JsonLines,
+            &TableColumns::default(),
+            &SpeakerRules::default(),
+        )
+        .unwrap_err()
+        .to_string();
         assert_eq!(err, "t.jsonl:2: each line must be a JSON object");
-        let err = read_table(Path::new("t.csv"), "a,b\n1,2\n", "UTF-8", TableKind::Csv, &TableColumns::default(), &SpeakerRules::default())
-            .unwrap_err()
-            .to_string();
-        assert!(err.starts_with("t.csv:1: no `text` column (columns: a, b)"), "{err}");
+        let err = read_table(
+            Path::new("t.csv"),
+            "a,b\n1,2\n",
+            "UTF-8",
+            TableKind::Csv,
+            &TableColumns::default(),
+            &SpeakerRules::default(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.starts_with("t.csv:1: no `text` column (columns: a, b)"),
+            "{err}"
+        );
     }
 
     #[test]
     fn detects_transcript_tables() {
-        assert!(has_text_column("document,text\n", TableKind::Csv, &TableColumns::default()));
-        assert!(!has_text_column("document,cohort\n", TableKind::Csv, &TableColumns::default()));
+        assert!(has_text_column(
+            "document,text\n",
+            TableKind::Csv,
+            &TableColumns::default()
+        ));
+        assert!(!has_text_column(
+            "document,cohort\n",
+            TableKind::Csv,
+            &TableColumns::default()
+        ));
     }
 }

@@ -102,46 +102,8 @@ pub fn parse_vtt(text: &str) -> Result<Parsed, ParseError> {
     let blocks = layout(&lines, body, Syntax::WebVtt, &mut warnings);
     let mut sloppy = SloppyTimes::new("WebVTT", "hh:mm:ss.mmm");
     let raw: Vec<RawCue> = blocks
-        .into_iter()
-        .map(|block| {
-            let mut voices: Vec<String> = Vec::new();
-            let mut unclosed = None;
-            let lines: Vec<(usize, String)> = block
-                .text
-                .iter()
-                .map(|&(no, line)| {
-                    let stripped = strip_vtt_line(line, &mut voices);
-                    if stripped.literal_lt && unclosed.is_none() {
-                        unclosed = Some(no);
-                    }
-                    (no, stripped.text)
-                })
-                .filter(|(_, t)| !t.is_empty())
-                .collect();
-            if let Some(no) = unclosed {
-                warnings.add(no, "`<` without a closing `>`: kept as text".into());
-            }
-            let mut distinct: Vec<&String> = Vec::new();
-            for v in &voices {
-                if !distinct.contains(&v) {
-                    distinct.push(v);
-                }
-            }
-            if distinct.len() > 1 {
-                let others: Vec<String> = distinct[1..].iter().map(|v| format!("`{v}`")).collect();
-                warnings.add(
-                    lines.first().map_or(block.line, |l| l.0),
-                    format!(
-                        "cue has more than one voice; all its text is given to the first, `{}` (also: {})",
-                        distinct[0],
-                        others.join(", ")
-                    ),
-                );
-            }
-            RawCue::from_block(&block, lines, voices.into_iter().next(), &mut sloppy, |t| {
-                t.vtt_form
-            })
-        })
+        .iter()
+        .map(|block| vtt_cue(block, &mut sloppy, &mut warnings))
         .collect();
     sloppy.report(&mut warnings);
     let cues = finish(raw, false, &mut warnings);
@@ -152,6 +114,45 @@ pub fn parse_vtt(text: &str) -> Result<Parsed, ParseError> {
         cues,
         warnings: warnings.into_sorted(),
     })
+}
+
+/// Removes the markup of one cue and reads its timing and first voice.
+fn vtt_cue(block: &Block<'_>, sloppy: &mut SloppyTimes, warnings: &mut Warnings) -> RawCue {
+    let mut voices: Vec<String> = Vec::new();
+    let mut unclosed = None;
+    let mut lines: Vec<(usize, String)> = Vec::with_capacity(block.text.len());
+    for &(no, line) in &block.text {
+        let stripped = strip_vtt_line(line, &mut voices);
+        if stripped.literal_lt && unclosed.is_none() {
+            unclosed = Some(no);
+        }
+        if !stripped.text.is_empty() {
+            lines.push((no, stripped.text));
+        }
+    }
+    if let Some(no) = unclosed {
+        warnings.add(no, "`<` without a closing `>`: kept as text".into());
+    }
+    let mut distinct: Vec<&str> = Vec::new();
+    for voice in &voices {
+        if !distinct.contains(&voice.as_str()) {
+            distinct.push(voice);
+        }
+    }
+    if let [first, others @ ..] = &distinct[..]
+        && !others.is_empty()
+    {
+        let others: Vec<String> = others.iter().map(|v| format!("`{v}`")).collect();
+        warnings.add(
+            lines.first().map_or(block.line, |l| l.0),
+            format!(
+                "cue has more than one voice; all its text is given to the first, `{first}` (also: {})",
+                others.join(", ")
+            ),
+        );
+    }
+    let voice = voices.into_iter().next();
+    RawCue::from_block(block, lines, voice, sloppy, |t| t.vtt_form)
 }
 
 /// Checks the signature line (`WEBVTT`, optionally followed by a space or tab and text).
@@ -551,8 +552,6 @@ pub(super) struct Block<'a> {
     pub line: usize,
     /// The timing line, if the cue has one.
     pub timing: Option<&'a str>,
-    /// The timing line has no arrow (`00:01.000 00:02.000`).
-    pub arrowless: bool,
     /// The raw text lines with their 1-based numbers.
     pub text: Vec<(usize, &'a str)>,
 }
@@ -686,13 +685,7 @@ fn layout_block<'a>(
         if text_end < end && text_end > j && is_number(lines[text_end - 1]) {
             text_end -= 1;
         }
-        let block = Block {
-            line: timing_line + 1,
-            timing: Some(lines[timing_line]),
-            arrowless: !has_arrow(timing_line) && is_arrowless_timing(lines[timing_line]),
-            text: (j..text_end).map(|n| (n + 1, lines[n])).collect(),
-        };
-        if block.arrowless {
+        if !has_arrow(timing_line) && is_arrowless_timing(lines[timing_line]) {
             warnings.add(
                 timing_line + 1,
                 format!(
@@ -701,7 +694,11 @@ fn layout_block<'a>(
                 ),
             );
         }
-        blocks.push(block);
+        blocks.push(Block {
+            line: timing_line + 1,
+            timing: Some(lines[timing_line]),
+            text: (j..text_end).map(|n| (n + 1, lines[n])).collect(),
+        });
         j = next;
     }
 }
@@ -728,7 +725,6 @@ fn push_orphan<'a>(
     blocks.push(Block {
         line: start + 1,
         timing: None,
-        arrowless: false,
         text,
     });
 }
@@ -1900,5 +1896,30 @@ pub(super) mod tests {
             decode_entities("&amp;amp; &#0; &#xZZ; &#1114112; a&b"),
             "&amp; &#0; &#xZZ; &#1114112; a&b"
         );
+    }
+}
+#[cfg(test)]
+mod bigfuzz {
+    use super::tests::*;
+    #[test]
+    #[ignore]
+    fn big() {
+        let mut n = 0;
+        for name in ["nl-13-teams.vtt", "en-14-whisper.srt"] {
+            let s = sample(name);
+            let head: String = s.lines().take(60).collect::<Vec<_>>().join("\n");
+            for seed in 1..40u64 {
+                for t in mutants(&head, seed * 7919, 500) {
+                    if let Ok(p) = super::parse_vtt(&t) {
+                        check_invariants(&t, &p);
+                    }
+                    if let Ok(p) = super::super::srt::parse_srt(&t) {
+                        check_invariants(&t, &p);
+                    }
+                    n += 1;
+                }
+            }
+        }
+        println!("{n} mutants");
     }
 }

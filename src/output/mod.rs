@@ -1,6 +1,7 @@
 //! Writing results: one table type rendered as a terminal table, CSV, JSON or Markdown, and
 //! atomic, no-clobber file writes.
 
+pub mod parquet;
 pub mod write;
 
 use std::fmt::Write as _;
@@ -117,9 +118,7 @@ impl Table {
     /// The bytes of the table in `format`, Parquet included.
     pub fn to_bytes(&self, format: TableFormat) -> crate::Result<Vec<u8>> {
         match format {
-            TableFormat::Parquet => Err(crate::Error::Usage(
-                "Parquet output is being wired in".into(),
-            )),
+            TableFormat::Parquet => parquet::to_parquet(self),
             _ => Ok(self.render(format).into_bytes()),
         }
     }

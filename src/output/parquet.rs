@@ -12,7 +12,9 @@ pub fn to_dataframe(table: &Table) -> Result<DataFrame> {
     for (i, name) in table.headers.iter().enumerate() {
         let cells = table.rows.iter().map(|r| &r[i]);
         let column = if table.rows.iter().all(|r| matches!(r[i], Value::Int(_))) {
-            let values: Vec<i64> = cells.map(|v| if let Value::Int(n) = v { *n } else { 0 }).collect();
+            let values: Vec<i64> = cells
+                .map(|v| if let Value::Int(n) = v { *n } else { 0 })
+                .collect();
             Column::new(name.as_str().into(), values)
         } else if table.rows.iter().all(|r| !matches!(r[i], Value::Text(_))) {
             let values: Vec<f64> = cells
@@ -36,7 +38,9 @@ pub fn to_dataframe(table: &Table) -> Result<DataFrame> {
 pub fn to_parquet(table: &Table) -> Result<Vec<u8>> {
     let mut df = to_dataframe(table)?;
     let mut bytes = Vec::new();
-    ParquetWriter::new(&mut bytes).finish(&mut df).map_err(parquet_error)?;
+    ParquetWriter::new(&mut bytes)
+        .finish(&mut df)
+        .map_err(parquet_error)?;
     Ok(bytes)
 }
 

@@ -865,7 +865,8 @@ mod tests {
     #[test]
     fn chi_square_matches_scipy() {
         // (table, statistic, df, p, min expected, Cramér's V)
-        let cases: [(&[&[u64]], f64, usize, f64, f64, f64); 5] = [
+        type Case = (&'static [&'static [u64]], f64, usize, f64, f64, f64);
+        let cases: [Case; 5] = [
             (
                 &[&[20, 10], &[12, 18]],
                 4.285714285714286,
@@ -999,6 +1000,39 @@ mod tests {
         assert_eq!(r.method, Method::FisherFreemanHalton);
         assert_eq!(r.tables, Some(1_221_759));
         assert_rel(r.p_value, 0.239915266699981, REL);
+    }
+
+    #[test]
+    #[ignore = "about 1 s in a debug build; run with --ignored to time the enumeration"]
+    fn freeman_halton_near_bound() {
+        // 9 366 819 tables, just under DEFAULT_MAX_TABLES; p from the script.
+        let table = t(&[&[4, 9, 3, 7, 5, 8, 4], &[56, 51, 57, 53, 55, 52, 56]]);
+        let start = Instant::now();
+        let r = fisher_exact_2xk(&table, &FisherOptions::default());
+        eprintln!("enumerated {:?} tables in {:?}", r.tables, start.elapsed());
+        assert_eq!(r.tables, Some(9_366_819));
+        assert_rel(r.p_value, 0.44134630524434604, REL);
+    }
+
+    #[test]
+    fn enumeration_bound_switches_to_monte_carlo() {
+        // 10 295 472 tables > DEFAULT_MAX_TABLES: counted (and refused) quickly.
+        let table = t(&[&[5, 3, 4, 2, 6, 4, 3, 3], &[35, 37, 36, 38, 34, 36, 37, 37]]);
+        let options = FisherOptions {
+            max_tables: DEFAULT_MAX_TABLES,
+            samples: 2_000,
+            seed: 3,
+        };
+        assert_eq!(count_tables(30, &[40; 8], DEFAULT_MAX_TABLES), None);
+        assert_eq!(count_tables(30, &[40; 8], u64::MAX), Some(10_295_472));
+        let r = fisher_exact_2xk(&table, &options);
+        assert_eq!(
+            r.method,
+            Method::FisherMonteCarlo {
+                samples: 2_000,
+                seed: 3
+            }
+        );
     }
 
     #[test]

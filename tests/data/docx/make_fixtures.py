@@ -357,6 +357,8 @@ def tracked_changes():
     with zipfile.ZipFile(path) as z:
         types = z.read("[Content_Types].xml").decode()
         rels = z.read("word/_rels/document.xml.rels").decode()
+        comments = z.read("word/comments.xml").decode()
+    comments = re.sub(r'w:date="[^"]*"', 'w:date="2024-03-12T10:00:00Z"', comments)
     types = types.replace(
         "</Types>",
         '<Override PartName="/word/footnotes.xml" ContentType="application/'
@@ -373,6 +375,7 @@ def tracked_changes():
             "word/footnotes.xml": footnotes,
             "[Content_Types].xml": types,
             "word/_rels/document.xml.rels": rels,
+            "word/comments.xml": comments,
         },
     )
     normalize_zip(path)
@@ -412,7 +415,7 @@ def linebreaks():
     p._p.append(parse_xml(f"<w:r {w}><w:noBreakHyphen/></w:r>"))
     p.add_run("mail ge")
     p._p.append(parse_xml(f"<w:r {w}><w:softHyphen/></w:r>"))
-    p.add_run("meente")
+    p.add_run("meente ")
     p._p.append(parse_xml(f'<w:r {w}><w:sym w:font="Wingdings" w:char="F0FC"/></w:r>'))
     p.add_run("\u00a0klaar.")
     p = d.add_paragraph()

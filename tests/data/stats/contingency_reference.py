@@ -25,7 +25,6 @@ Sources, independent of the Rust code:
   the non-NaN p-values, NaN put back in place.
 """
 
-import itertools
 import math
 import sys
 from fractions import Fraction
@@ -199,6 +198,10 @@ out("fh_2x3_tiny", table=t, brute=fmt(p), tables=count, scipy_exact_permutation=
 t = [[10, 6, 9, 4, 8, 3], [50, 54, 51, 56, 52, 57]]
 p, count = brute_force_2xk(t)
 out("fh_2x6_large", table=t, brute=fmt(p), tables=count)
+# Just under the default bound of 10^7 tables (slow here: a few minutes).
+t = [[4, 9, 3, 7, 5, 8, 4], [56, 51, 57, 53, 55, 52, 56]]
+p, count = brute_force_2xk(t)
+out("fh_2x7_near_bound", table=t, brute=fmt(p), tables=count)
 
 print("# r x c Fisher by exact enumeration (for the Monte Carlo path)")
 t = [[3, 1, 0], [1, 2, 3], [0, 2, 4]]
