@@ -18,6 +18,7 @@ use crate::refi::qde::{ProjectInput, export_project};
 
 /// Export to other qualitative-analysis programs.
 #[derive(Debug, Subcommand)]
+#[command(after_help = "Example:\n  thema export qdpx samples/ -o project.qdpx")]
 pub enum ExportCommand {
     /// Write transcripts, codebook, codings and attributes as a REFI-QDA project (.qdpx) that
     /// NVivo, ATLAS.ti, MAXQDA and QualCoder open. The inputs are coded with the codebook
@@ -52,6 +53,7 @@ pub struct ExportQdpxArgs {
 
 /// Import from other qualitative-analysis programs.
 #[derive(Debug, Subcommand)]
+#[command(after_help = "Example:\n  thema import qdpx project.qdpx -o imported")]
 pub enum ImportCommand {
     /// Read a REFI-QDA project (.qdpx) into DIR: the text sources as DIR/sources/*.txt (with
     /// the document id in their front matter), the codings as DIR/codings.csv (document,

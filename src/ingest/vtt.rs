@@ -1898,28 +1898,3 @@ pub(super) mod tests {
         );
     }
 }
-#[cfg(test)]
-mod bigfuzz {
-    use super::tests::*;
-    #[test]
-    #[ignore]
-    fn big() {
-        let mut n = 0;
-        for name in ["nl-13-teams.vtt", "en-14-whisper.srt"] {
-            let s = sample(name);
-            let head: String = s.lines().take(60).collect::<Vec<_>>().join("\n");
-            for seed in 1..40u64 {
-                for t in mutants(&head, seed * 7919, 500) {
-                    if let Ok(p) = super::parse_vtt(&t) {
-                        check_invariants(&t, &p);
-                    }
-                    if let Ok(p) = super::super::srt::parse_srt(&t) {
-                        check_invariants(&t, &p);
-                    }
-                    n += 1;
-                }
-            }
-        }
-        println!("{n} mutants");
-    }
-}

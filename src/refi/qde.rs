@@ -332,8 +332,9 @@ pub fn export_project(input: &ProjectInput<'_>) -> Result<Exported> {
         out.close("Cases");
         out.open("Sources", &[]);
     }
-    let mut spans_by_doc: Vec<Vec<(usize, usize, usize, &BTreeSet<usize>)>> =
-        vec![Vec::new(); documents.len()];
+    // (start, end, coder, codes) per document.
+    type Span<'s> = (usize, usize, usize, &'s BTreeSet<usize>);
+    let mut spans_by_doc: Vec<Vec<Span<'_>>> = vec![Vec::new(); documents.len()];
     for ((doc, start, end, coder), codes) in &spans {
         spans_by_doc[*doc].push((*start, *end, *coder, codes));
     }

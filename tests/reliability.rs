@@ -1,0 +1,294 @@
+//! Human codings, agreement, evaluation and sampling on the bundled samples and on bad input.
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn thema() -> Command {
+    let mut cmd = Command::cargo_bin("thema").expect("binary is built");
+    cmd.current_dir(root());
+    cmd
+}
+
+const ANNA: &str = "samples/codings/coder-anna.csv";
+const BRAM: &str = "samples/codings/coder-bram.csv";
+
+#[test]
+fn agree_prints_per_code_coefficients_and_writes_the_disagreements() {
+    let dir = tempfile::tempdir().unwrap();
+    let disagreements = dir.path().join("to-discuss.csv");
+    let output = thema()
+        .args([
+            "agree",
+            "samples/",
+            "--codings",
+            ANNA,
+            "--codings",
+            BRAM,
+            "--format",
+            "csv",
+            "--quiet",
+            "--disagreements",
+        ])
+        .arg(&disagreements)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = String::from_utf8(output.stdout).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        headers,
+        [
+            "code",
+            "kind",
+            "units",
+            "positive units",
+            "% agreement",
+            "cohen_kappa",
+            "krippendorff_alpha",
+            "gwet_ac1",
+            "verdict (Krippendorff)"
+        ]
+    );
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    let pooled = rows
+        .iter()
+        .find(|r| r[0] == "(all codes)")
+        .expect("an overall row");
+    let alpha: f64 = pooled[6].parse().unwrap();
+    assert!((0.0..=1.0).contains(&alpha));
+    // 69 respondent segments in the four double-coded interviews, uncoded ones included.
+    let municipality = rows.iter().find(|r| r[0] == "actor.municipality").unwrap();
+    assert_eq!(municipality[2], "69");
+    let listed = std::fs::read_to_string(&disagreements).unwrap();
+    assert!(listed.starts_with("document,segment,speaker,code,anna,bram,text\n"));
+    assert!(listed.lines().count() > 1);
+}
+
+#[test]
+fn agree_bootstrap_is_reproducible_with_the_seed() {
+    let run = || {
+        let out = thema()
+            .args([
+                "agree",
+                "samples/",
+                "--codings",
+                ANNA,
+                "--codings",
+                BRAM,
+                "--codes",
+                "acceptance",
+                "--bootstrap",
+                "300",
+                "--seed",
+                "5",
+                "--format",
+                "csv",
+                "--quiet",
+            ])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        out.stdout
+    };
+    let first = run();
+    assert_eq!(first, run());
+    assert!(String::from_utf8(first).unwrap().contains("alpha_ci_low"));
+}
+
+#[test]
+fn agree_needs_two_coders() {
+    thema()
+        .args(["agree", "samples/", "--codings", ANNA, "--quiet"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "agreement needs at least two coders; the codings name only `anna`",
+        ));
+}
+
+#[test]
+fn bad_coding_files_name_the_line() {
+    let cases = [
+        (
+            "unknown-code.csv",
+            "unknown-code.csv:3: no code `proactivity.initiativ`",
+        ),
+        (
+            "turn-past-end.csv",
+            "turn-past-end.csv:3: document `NL01` has turns 1 to 20, not 99",
+        ),
+        (
+            "unknown-document.csv",
+            "unknown-document.csv:2: no document `NL99` among the transcripts",
+        ),
+        (
+            "span-outside.csv",
+            "span-outside.csv:2: span 0..5 of document `NL01` selects no segment",
+        ),
+    ];
+    for (file, message) in cases {
+        thema()
+            .args([
+                "agree",
+                "samples/",
+                "--codings",
+                ANNA,
+                "--codings",
+                &format!("tests/data/codings/{file}"),
+                "--quiet",
+            ])
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(message));
+    }
+}
+
+#[test]
+fn the_auto_coders_own_codings_count_as_coder_auto() {
+    let dir = tempfile::tempdir().unwrap();
+    thema()
+        .args(["code", "samples/", "--quiet", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    thema()
+        .args([
+            "agree",
+            "samples/",
+            "--codings",
+            ANNA,
+            "--quiet",
+            "--codings",
+        ])
+        .arg(dir.path().join("codings.csv"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("2 coders (anna, auto)"));
+}
+
+#[test]
+fn evaluate_scores_the_codebook_against_a_human_coder() {
+    let dir = tempfile::tempdir().unwrap();
+    let errors = dir.path().join("errors.csv");
+    let out = thema()
+        .args([
+            "evaluate", "samples/", "--gold", ANNA, "--format", "csv", "--quiet", "--errors",
+        ])
+        .arg(&errors)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("code,support,predicted,tp,fp,fn,precision,recall,f1\n"));
+    assert!(text.contains("(macro average)") && text.contains("(micro average)"));
+    let listing = std::fs::read_to_string(&errors).unwrap();
+    assert!(listing.starts_with("document,segment,code,error,rule,matched,text\n"));
+    assert!(listing.contains("false positive") && listing.contains("false negative"));
+    let by_language = thema()
+        .args([
+            "evaluate", "samples/", "--gold", BRAM, "--by", "language", "--format", "csv",
+            "--quiet",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(by_language.stdout).unwrap();
+    assert!(text.starts_with("group,code,") && text.contains("\nen,") && text.contains("\nnl,"));
+}
+
+#[test]
+fn evaluate_refuses_a_gold_standard_with_two_coders() {
+    let dir = tempfile::tempdir().unwrap();
+    let both = dir.path().join("both.csv");
+    let anna = std::fs::read_to_string(root().join(ANNA)).unwrap();
+    let bram = std::fs::read_to_string(root().join(BRAM)).unwrap();
+    std::fs::write(&both, format!("{anna}{}", bram.split_once('\n').unwrap().1)).unwrap();
+    thema()
+        .args(["evaluate", "samples/", "--quiet", "--gold"])
+        .arg(&both)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "the gold standard must come from one coder; it names `anna`, `bram`",
+        ));
+}
+
+#[test]
+fn sample_is_reproducible_stratified_and_its_sheet_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let draw = |name: &str| {
+        let out = dir.path().join(name);
+        thema()
+            .args([
+                "sample",
+                "samples/",
+                "--fraction",
+                "0.2",
+                "--seed",
+                "42",
+                "--by",
+                "cohort",
+                "--quiet",
+                "--out",
+            ])
+            .arg(&out)
+            .assert()
+            .success();
+        (
+            std::fs::read_to_string(out.join("sample.csv")).unwrap(),
+            out.join("coding-sheet.csv"),
+        )
+    };
+    let (first, sheet) = draw("a");
+    let (second, _) = draw("b");
+    assert_eq!(first, second);
+    let strata: Vec<&str> = first
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap())
+        .collect();
+    assert!(
+        strata.contains(&"2024-wave1") && strata.contains(&"2025-wave2"),
+        "{first}"
+    );
+    assert_eq!(strata.len(), 4, "ceil(0.2 × 7) + ceil(0.2 × 8) documents");
+    let sheet_text = std::fs::read_to_string(&sheet).unwrap();
+    assert!(sheet_text.starts_with("document,turn,paragraph,speaker,text,code,coder\n"));
+    thema()
+        .args([
+            "sample",
+            "samples/",
+            "--fraction",
+            "0",
+            "--seed",
+            "1",
+            "--quiet",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "--fraction must be above 0 and at most 1",
+        ));
+}
