@@ -889,12 +889,14 @@ fn oversized_entries_are_refused() {
 #[test]
 fn every_exchange_command_has_an_example() {
     for args in [
-        ["export", "qdpx", "--help"],
-        ["import", "qdpx", "--help"],
-        ["codebook", "export", "--help"],
-        ["codebook", "import", "--help"],
+        &["export", "--help"][..],
+        &["import", "--help"],
+        &["export", "qdpx", "--help"],
+        &["import", "qdpx", "--help"],
+        &["codebook", "export", "--help"],
+        &["codebook", "import", "--help"],
     ] {
-        let help = run_ok(&args);
+        let help = run_ok(args);
         assert!(help.contains("Example"), "{args:?}: {help}");
     }
 }

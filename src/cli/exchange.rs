@@ -20,8 +20,9 @@ use crate::refi::qde::{ProjectInput, export_project};
 #[derive(Debug, Subcommand)]
 #[command(after_help = "Example:\n  thema export qdpx samples/ -o project.qdpx")]
 pub enum ExportCommand {
-    /// Write transcripts, codebook, codings and attributes as a REFI-QDA project (.qdpx) that
-    /// NVivo, ATLAS.ti, MAXQDA and QualCoder open. The inputs are coded with the codebook
+    /// Write transcripts, codebook, codings and attributes as a REFI-QDA project (.qdpx).
+    ///
+    /// NVivo, ATLAS.ti, MAXQDA and QualCoder open it. The inputs are coded with the codebook
     /// (user `auto`); human codings files add one user per coder, their codings on the
     /// spans of the segments they coded. Positions are Unicode code points in the text files
     /// inside the project. The same inputs give a byte-identical file.
@@ -55,7 +56,9 @@ pub struct ExportQdpxArgs {
 #[derive(Debug, Subcommand)]
 #[command(after_help = "Example:\n  thema import qdpx project.qdpx -o imported")]
 pub enum ImportCommand {
-    /// Read a REFI-QDA project (.qdpx) into DIR: the text sources as DIR/sources/*.txt (with
+    /// Read a REFI-QDA project (.qdpx) into text files, codings, attributes and a codebook.
+    ///
+    /// Writes into DIR: the text sources as DIR/sources/*.txt (with
     /// the document id in their front matter), the codings as DIR/codings.csv (document,
     /// code, coder = user name, start,end in code points of those files), case variables as
     /// DIR/attributes.csv and the code book as DIR/codebook.toml (without rules). Whatever

@@ -18,15 +18,7 @@ impl AttributeTable {
     pub fn read(path: &Path) -> Result<Self> {
         let bytes = std::fs::read(path).map_err(|e| Error::input(path, e.to_string()))?;
         let decoded = super::decode::decode(&bytes).map_err(|m| Error::input(path, m))?;
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(false)
-            .from_reader(decoded.text.as_bytes());
-        let headers: Vec<String> = reader
-            .headers()
-            .map_err(|e| Error::input_line(path, 1, e.to_string()))?
-            .iter()
-            .map(|h| h.trim().to_lowercase())
-            .collect();
+        let (headers, records) = super::table::read_csv(path, &decoded.text, b',')?;
         let Some(doc_col) = headers.iter().position(|h| h == "document") else {
             return Err(Error::input_line(
                 path,
@@ -35,12 +27,7 @@ impl AttributeTable {
             ));
         };
         let mut rows = BTreeMap::new();
-        for record in reader.records() {
-            let record = record.map_err(|e| {
-                let line = e.position().map_or(0, |p| p.line() as usize);
-                Error::input_line(path, line, e.to_string())
-            })?;
-            let line = record.position().map_or(0, |p| p.line() as usize);
+        for (line, record) in records {
             let id = record[doc_col].trim().to_owned();
             if id.is_empty() {
                 return Err(Error::input_line(path, line, "empty `document` value"));

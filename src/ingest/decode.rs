@@ -57,9 +57,10 @@ fn decode_strict(encoding: &'static Encoding, bytes: &[u8]) -> Result<String, St
         .ok_or_else(|| format!("not valid {} text", encoding.name()))
 }
 
-/// Control characters that do not occur in text files (tab, line ends and form feed do).
+/// C0 control characters that do not occur in text files (tab, line ends and form feed do).
+/// C1 controls are left alone: they turn up in mis-encoded (mojibake) text, which is still text.
 fn is_binary_control(c: char) -> bool {
-    c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0C')
+    (c < ' ' && !matches!(c, '\t' | '\n' | '\r' | '\x0C')) || c == '\u{7F}'
 }
 
 /// Windows-1252 decodes every byte but five, so "is it Windows-1252" means "does it look

@@ -60,13 +60,7 @@ pub fn read_codings(
     let text = super::decode::decode(&bytes)
         .map_err(|m| Error::input(path, m))?
         .text;
-    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| Error::input_line(path, 1, e.to_string()))?
-        .iter()
-        .map(|h| h.trim().to_lowercase())
-        .collect();
+    let (headers, records) = super::table::read_csv(path, &text, b',')?;
     let column = |name: &str| headers.iter().position(|h| h == name);
     let (Some(doc_col), Some(code_col)) = (column("document"), column("code")) else {
         return Err(Error::input_line(
@@ -96,18 +90,11 @@ pub fn read_codings(
         .map(|(i, d)| (d.id.as_str(), i))
         .collect();
     let mut out = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            Error::input_line(
-                path,
-                e.position().map_or(0, |p| p.line() as usize),
-                e.to_string(),
-            )
-        })?;
-        let line = record.position().map_or(0, |p| p.line() as usize);
+    for (line, record) in records {
         let fail = |message: String| Error::input_line(path, line, message);
         let field = |col: Option<usize>| {
             col.and_then(|c| record.get(c))
+                .map(String::as_str)
                 .map(str::trim)
                 .filter(|v| !v.is_empty())
         };

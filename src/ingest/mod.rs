@@ -238,6 +238,13 @@ pub fn read_file(file: &InputFile, options: &IngestOptions) -> Result<Option<Vec
             };
             let (text, segments) =
                 cues::assemble(&parsed.cues, &options.speakers, cues::CueMerge::Turn);
+            let mut warnings = parsed.warnings;
+            if parsed.cues.iter().all(|c| c.speaker.is_none()) {
+                warnings.push(format!(
+                    "no speaker names: every cue is read as respondent speech of `{}` and coded",
+                    cues::UNKNOWN_SPEAKER
+                ));
+            }
             let language = crate::text::guess_language(segments.iter().map(|s| s.text.as_str()))
                 .unwrap_or("nl")
                 .to_owned();
@@ -250,7 +257,7 @@ pub fn read_file(file: &InputFile, options: &IngestOptions) -> Result<Option<Vec
                 attributes: Default::default(),
                 segments,
                 language,
-                warnings: parsed.warnings,
+                warnings,
             }]
         }
         Kind::Table(table_kind) => {

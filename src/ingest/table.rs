@@ -23,6 +23,35 @@ pub struct TableColumns {
     pub time: Option<String>,
 }
 
+/// Headers (trimmed, lowercased) and rows with their 1-based line numbers.
+pub type CsvContent = (Vec<String>, Vec<(usize, Vec<String>)>);
+
+/// Reads delimited text with a header row; errors name the file and line.
+pub fn read_csv(path: &Path, text: &str, delimiter: u8) -> Result<CsvContent> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| Error::input_line(path, 1, e.to_string()))?
+        .iter()
+        .map(|h| h.trim().to_lowercase())
+        .collect();
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            Error::input_line(
+                path,
+                e.position().map_or(0, |p| p.line() as usize),
+                e.to_string(),
+            )
+        })?;
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        rows.push((line, record.iter().map(str::to_owned).collect()));
+    }
+    Ok((headers, rows))
+}
+
 /// A table read into rows of named string values.
 struct Rows {
     headers: Vec<String>,
@@ -53,27 +82,11 @@ impl TableKind {
 fn read_rows(path: &Path, text: &str, kind: TableKind) -> Result<Rows> {
     match kind {
         TableKind::Csv | TableKind::Tsv => {
-            let mut reader = csv::ReaderBuilder::new()
-                .delimiter(if kind == TableKind::Tsv { b'\t' } else { b',' })
-                .from_reader(text.as_bytes());
-            let headers: Vec<String> = reader
-                .headers()
-                .map_err(|e| Error::input_line(path, 1, e.to_string()))?
-                .iter()
-                .map(|h| h.trim().to_lowercase())
-                .collect();
-            let mut rows = Vec::new();
-            for record in reader.records() {
-                let record = record.map_err(|e| {
-                    Error::input_line(
-                        path,
-                        e.position().map_or(0, |p| p.line() as usize),
-                        e.to_string(),
-                    )
-                })?;
-                let line = record.position().map_or(0, |p| p.line() as usize);
-                rows.push((line, record.iter().map(str::to_owned).collect()));
-            }
+            let (headers, rows) = read_csv(
+                path,
+                text,
+                if kind == TableKind::Tsv { b'\t' } else { b',' },
+            )?;
             Ok(Rows { headers, rows })
         }
         TableKind::JsonLines => {
