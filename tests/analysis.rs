@@ -1,46 +1,12 @@
 //! The analysis commands on the bundled samples: compare, cooccur, quotes, matrix and their
 //! exports, with the edge cases users hit.
 
-use std::path::PathBuf;
+mod common;
+use common::{csv_rows, stdout_of, thema};
 
 use assert_cmd::Command;
 use polars::prelude::*;
 use predicates::prelude::*;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn thema() -> Command {
-    let mut cmd = Command::cargo_bin("thema").expect("binary is built");
-    cmd.current_dir(root());
-    cmd
-}
-
-fn stdout_of(args: &[&str]) -> String {
-    let output = thema().args(args).output().expect("thema runs");
-    assert!(
-        output.status.success(),
-        "thema {args:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("UTF-8 output")
-}
-
-fn csv_rows(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .unwrap()
-        .iter()
-        .map(str::to_owned)
-        .collect();
-    let rows = reader
-        .records()
-        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
-        .collect();
-    (headers, rows)
-}
 
 #[test]
 fn compare_by_cohort_names_the_test_and_gives_p_q_and_effect_sizes() {

@@ -1,20 +1,11 @@
 //! The command line as a user runs it: the README commands on the bundled samples, golden
 //! outputs, refusals and error messages.
 
-use std::path::PathBuf;
+mod common;
+use common::{root, stdout_of, thema};
 
 use assert_cmd::Command;
 use predicates::prelude::*;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn thema() -> Command {
-    let mut cmd = Command::cargo_bin("thema").expect("binary is built");
-    cmd.current_dir(root());
-    cmd
-}
 
 /// Compares `actual` with the golden file; `THEMA_UPDATE_GOLDEN=1` rewrites it instead.
 fn assert_golden(name: &str, actual: &str) {
@@ -42,16 +33,6 @@ fn assert_golden(name: &str, actual: &str) {
             "{name} differs from the golden file ({first_difference}); rerun with THEMA_UPDATE_GOLDEN=1 after checking the change"
         );
     }
-}
-
-fn stdout_of(args: &[&str]) -> String {
-    let output = thema().args(args).output().expect("thema runs");
-    assert!(
-        output.status.success(),
-        "thema {args:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("output is UTF-8")
 }
 
 #[test]

@@ -5,11 +5,13 @@
 //! positions) and attributes; a hand-made project with real exporters' quirks imports; and
 //! malformed projects fail with one-line errors.
 
+mod common;
+use common::{root, thema};
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use assert_cmd::Command;
 use thema::codebook::Codebook;
 use thema::corpus::{Document, Format};
 use thema::engine::{Engine, EngineOptions};
@@ -18,16 +20,6 @@ use thema::ingest::{IngestOptions, ingest};
 use thema::refi::import::{ImportOptions, ImportedProject, Limits, import_project};
 use thema::refi::qde::{ProjectInput, export_project};
 use thema::refi::xml::{self, Element};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn thema() -> Command {
-    let mut cmd = Command::cargo_bin("thema").expect("binary is built");
-    cmd.current_dir(root());
-    cmd
-}
 
 /// Runs thema and returns stdout, failing with its stderr.
 fn run_ok(args: &[&str]) -> String {

@@ -1,19 +1,9 @@
 //! Human codings, agreement, evaluation and sampling on the bundled samples and on bad input.
 
-use std::path::PathBuf;
+mod common;
+use common::{root, thema};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn thema() -> Command {
-    let mut cmd = Command::cargo_bin("thema").expect("binary is built");
-    cmd.current_dir(root());
-    cmd
-}
 
 const ANNA: &str = "samples/codings/coder-anna.csv";
 const BRAM: &str = "samples/codings/coder-bram.csv";

@@ -1,0 +1,46 @@
+//! Helpers shared by the integration tests: the repository root, the binary run from it, and
+//! its output.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The `thema` binary, run in the repository root.
+pub fn thema() -> Command {
+    let mut cmd = Command::cargo_bin("thema").expect("binary is built");
+    cmd.current_dir(root());
+    cmd
+}
+
+/// Runs thema and returns its standard output, failing with its standard error.
+pub fn stdout_of(args: &[&str]) -> String {
+    let output = thema().args(args).output().expect("thema runs");
+    assert!(
+        output.status.success(),
+        "thema {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("UTF-8 output")
+}
+
+/// The header and rows of CSV text.
+pub fn csv_rows(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .expect("a header row")
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let rows = reader
+        .records()
+        .map(|r| r.expect("a CSV row").iter().map(str::to_owned).collect())
+        .collect();
+    (headers, rows)
+}
