@@ -70,6 +70,9 @@ pub fn run(args: IngestArgs) -> Result<ExitCode> {
                 ]);
             }
             print!("{}", table.render(TableFormat::Table));
+            for file in &corpus.passed_over {
+                println!("not a transcript: {file}");
+            }
             println!(
                 "{} documents, {} skipped",
                 corpus.documents.len(),
