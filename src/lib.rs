@@ -16,5 +16,8 @@ pub mod refi;
 pub mod stats;
 pub mod study;
 pub mod text;
+/// Safe reading of untrusted zip archives, shared by [`ingest`] (Word and OpenDocument
+/// files) and [`refi`] (REFI-QDA projects).
+pub mod zipsafe;
 
 pub use error::{Error, Result};

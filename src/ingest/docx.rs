@@ -20,7 +20,6 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::io::{Cursor, Read};
 use std::sync::LazyLock;
 
 use quick_xml::XmlVersion;
@@ -28,8 +27,9 @@ use quick_xml::escape::resolve_xml_entity;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
 use regex::Regex;
-use zip::ZipArchive;
-use zip::result::ZipError;
+
+pub use crate::zipsafe::Limits;
+use crate::zipsafe::{self, ZipProblem};
 
 /// Text and metadata read from a word-processor document.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -42,35 +42,22 @@ pub struct Extracted {
     pub warnings: Vec<String>,
 }
 
-/// How much a document may unpack to; beyond that reading stops with an error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// The most bytes one zip entry may unpack to.
-    pub max_entry_bytes: u64,
-    /// The most bytes all the entries read from one document may unpack to together.
-    pub max_total_bytes: u64,
-}
+/// How much a document may unpack to by default: 256 MiB per entry and in total.
+pub const DEFAULT_LIMITS: Limits = Limits {
+    max_entry_bytes: 256 << 20,
+    max_total_bytes: 256 << 20,
+};
 
-impl Default for Limits {
-    /// 256 MiB per entry and in total.
-    fn default() -> Self {
-        Limits {
-            max_entry_bytes: 256 << 20,
-            max_total_bytes: 256 << 20,
-        }
-    }
-}
-
-/// Reads a Word .docx (also .docm, .dotx, Strict OOXML) with the default [`Limits`].
+/// Reads a Word .docx (also .docm, .dotx, Strict OOXML) with the [`DEFAULT_LIMITS`].
 /// The error is one line, to be prefixed with the file name.
 pub fn read_docx(bytes: &[u8]) -> Result<Extracted, String> {
-    read_docx_with(bytes, Limits::default())
+    read_docx_with(bytes, DEFAULT_LIMITS)
 }
 
-/// Reads an OpenDocument text (.odt, .ott) with the default [`Limits`].
+/// Reads an OpenDocument text (.odt, .ott) with the [`DEFAULT_LIMITS`].
 /// The error is one line, to be prefixed with the file name.
 pub fn read_odt(bytes: &[u8]) -> Result<Extracted, String> {
-    read_odt_with(bytes, Limits::default())
+    read_odt_with(bytes, DEFAULT_LIMITS)
 }
 
 /// [`read_docx`] with explicit size caps.
@@ -265,10 +252,7 @@ impl Kind {
 
 /// The zip archive of a document, with its entry names checked and its unpacking capped.
 struct Package<'b> {
-    zip: ZipArchive<Cursor<&'b [u8]>>,
-    names: Vec<String>,
-    limits: Limits,
-    unpacked: u64,
+    zip: zipsafe::Archive<'b>,
 }
 
 impl<'b> Package<'b> {
@@ -283,44 +267,20 @@ impl<'b> Package<'b> {
             }
             return Err(kind.old_doc().into());
         }
-        let zip = ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
-            if bytes.starts_with(b"PK") {
-                format!(
-                    "corrupt or truncated file: the zip cannot be read ({})",
-                    zip_error(&e)
-                )
-            } else {
-                kind.not_zip(bytes)
-            }
+        let zip = zipsafe::Archive::open(bytes, limits).map_err(|problem| match problem {
+            ZipProblem::NotZip(_) if !bytes.starts_with(b"PK") => kind.not_zip(bytes),
+            problem => zip_message(problem),
         })?;
-        let mut names = Vec::with_capacity(zip.len());
-        for index in 0..zip.len() {
-            let entry = zip
-                .by_index_data(index)
-                .map_err(|e| format!("corrupt zip: {}", zip_error(&e)))?;
-            let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
-            if entry.enclosed_name().is_none() || unsafe_entry_name(&name) {
-                return Err(format!(
-                    "unsafe path {} in the zip: refusing to read the document",
-                    one_line(&format!("{name:?}"))
-                ));
-            }
-            names.push(name);
-        }
-        Ok(Package {
-            zip,
-            names,
-            limits,
-            unpacked: 0,
-        })
+        Ok(Package { zip })
     }
 
     /// The index of entry `name`; part names are case-insensitive.
     fn index(&self, name: &str) -> Option<usize> {
-        self.names
+        let names = self.zip.names();
+        names
             .iter()
             .position(|n| n == name)
-            .or_else(|| self.names.iter().position(|n| n.eq_ignore_ascii_case(name)))
+            .or_else(|| names.iter().position(|n| n.eq_ignore_ascii_case(name)))
     }
 
     fn contains(&self, name: &str) -> bool {
@@ -332,58 +292,7 @@ impl<'b> Package<'b> {
         let Some(index) = self.index(name) else {
             return Ok(None);
         };
-        let name = self.names[index].clone();
-        let (encrypted, declared) = {
-            let entry = self
-                .zip
-                .by_index_data(index)
-                .map_err(|e| format!("corrupt zip: {}", zip_error(&e)))?;
-            (entry.encrypted(), entry.size())
-        };
-        if encrypted {
-            return Err(ENCRYPTED.into());
-        }
-        let limits = self.limits;
-        let room = limits.max_total_bytes.saturating_sub(self.unpacked);
-        let cap = limits.max_entry_bytes.min(room);
-        let too_big = || {
-            if limits.max_entry_bytes <= room {
-                format!(
-                    "{} unpacks to more than {}: refusing to unpack it (zip bomb?)",
-                    one_line(&name),
-                    size_text(limits.max_entry_bytes)
-                )
-            } else {
-                format!(
-                    "the document unpacks to more than {} in all: refusing to unpack it (zip bomb?)",
-                    size_text(limits.max_total_bytes)
-                )
-            }
-        };
-        if declared > cap {
-            return Err(too_big());
-        }
-        let file = self.zip.by_index(index).map_err(|e| match e {
-            ZipError::UnsupportedArchive(m) if m == ZipError::PASSWORD_REQUIRED => {
-                ENCRYPTED.to_owned()
-            }
-            e => format!(
-                "corrupt zip: cannot unpack {}: {}",
-                one_line(&name),
-                zip_error(&e)
-            ),
-        })?;
-        let data = read_capped(file, cap)
-            .map_err(|e| {
-                format!(
-                    "corrupt zip: cannot unpack {}: {}",
-                    one_line(&name),
-                    one_line(&e.to_string())
-                )
-            })?
-            .ok_or_else(too_big)?;
-        self.unpacked += data.len() as u64;
-        Ok(Some(data))
+        self.zip.read(index).map(Some).map_err(zip_message)
     }
 
     /// The relationships in part `rels` as (type, resolved target) pairs; external targets
@@ -409,23 +318,37 @@ impl<'b> Package<'b> {
     }
 }
 
-/// Reads at most `cap` bytes; `None` if there is more, whatever size the zip declared.
-fn read_capped(reader: impl Read, cap: u64) -> std::io::Result<Option<Vec<u8>>> {
-    let mut data = Vec::new();
-    reader.take(cap.saturating_add(1)).read_to_end(&mut data)?;
-    Ok((data.len() as u64 <= cap).then_some(data))
-}
-
-fn zip_error(e: &ZipError) -> String {
-    one_line(&e.to_string())
-}
-
-/// Entry names that are absolute or climb out of the package (`..`), with either slash.
-fn unsafe_entry_name(name: &str) -> bool {
-    name.starts_with(['/', '\\'])
-        || name.as_bytes().get(1) == Some(&b':')
-        || name.contains('\0')
-        || name.split(['/', '\\']).any(|part| part == "..")
+/// A zip problem in the words of the document readers (a zip that is not one at all is
+/// named in [`Kind::not_zip`]).
+fn zip_message(problem: ZipProblem) -> String {
+    match problem {
+        ZipProblem::Encrypted(_) => ENCRYPTED.into(),
+        ZipProblem::Unsafe(name) => format!(
+            "unsafe path {} in the zip: refusing to read the document",
+            one_line(&format!("{name:?}"))
+        ),
+        // A zip that cannot be read, in whole or in part.
+        ZipProblem::NotZip(e) => format!(
+            "corrupt or truncated file: the zip cannot be read ({})",
+            one_line(&e)
+        ),
+        ZipProblem::Corrupt(e) => format!("corrupt zip: {}", one_line(&e)),
+        ZipProblem::CannotUnpack { name, error } => format!(
+            "corrupt zip: cannot unpack {}: {}",
+            one_line(&name),
+            one_line(&error)
+        ),
+        // Too much to unpack.
+        ZipProblem::EntryTooBig { name, max } => format!(
+            "{} unpacks to more than {}: refusing to unpack it (zip bomb?)",
+            one_line(&name),
+            size_text(max)
+        ),
+        ZipProblem::TotalTooBig { max } => format!(
+            "the document unpacks to more than {} in all: refusing to unpack it (zip bomb?)",
+            size_text(max)
+        ),
+    }
 }
 
 fn contains_utf16(bytes: &[u8], needle: &str) -> bool {
@@ -2011,12 +1934,15 @@ impl Handler for OdtBody<'_> {
 #[cfg(test)]
 mod tests {
     use std::collections::HashSet;
-    use std::io::Write;
+    use std::io::{Cursor, Read};
+
+    use zip::ZipArchive;
 
     use super::*;
     use crate::corpus::Role;
     use crate::ingest::plaintext::parse_turns;
     use crate::ingest::turns::SpeakerRules;
+    use crate::zipsafe::zip_of;
 
     const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
@@ -2032,17 +1958,6 @@ mod tests {
     /// Paragraphs as the reader writes them.
     fn paras(paragraphs: &[&str]) -> String {
         format!("{}\n", paragraphs.join("\n\n"))
-    }
-
-    fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
-        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-        let options = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Stored);
-        for (name, data) in entries {
-            zip.start_file(*name, options).unwrap();
-            zip.write_all(data).unwrap();
-        }
-        zip.finish().unwrap().into_inner()
     }
 
     fn document_xml(body: &str) -> String {
@@ -2392,13 +2307,6 @@ mod tests {
             "the document unpacks to more than 2 MiB in all: refusing to unpack it (zip bomb?)"
         );
         assert_eq!(read_docx(&bomb).unwrap().text, "I: Groot bestand.\n");
-        // The cap holds while unpacking too, whatever size the zip declares.
-        let data = [b'x'; 200];
-        assert_eq!(read_capped(&data[..], 100).unwrap(), None);
-        assert_eq!(
-            read_capped(&data[..], 200).unwrap().map(|d| d.len()),
-            Some(200)
-        );
         // A zip that understates the unpacked size is stopped, never read beyond its claim.
         let xml = document_xml(&p(&"x".repeat(5000)));
         let mut lying = zip_of(&[("word/document.xml", xml.as_bytes())]);

@@ -377,7 +377,12 @@ mod tests {
     fn every_word_of_the_text_column_ends_up_in_a_segment() {
         let csv = "document,speaker,text\nA,Interviewer,\"Hoe ging het, eh, toen?\"\nA,Ans,\"Eerst slecht.\n\nDaarna: beter! 100%\"\nA,Ans,Één ding nog\n";
         let docs = read(csv, TableKind::Csv, &TableColumns::default());
-        let segments: String = docs[0].segments.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join(" ");
+        let segments: String = docs[0]
+            .segments
+            .iter()
+            .map(|s| s.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
         let words = |t: &str| crate::text::words(t).map(|w| w.folded).collect::<Vec<_>>();
         let (_, rows) = read_csv(Path::new("t.csv"), csv, b',').unwrap();
         let source: Vec<String> = rows.iter().flat_map(|(_, r)| words(&r[2])).collect();

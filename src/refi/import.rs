@@ -10,45 +10,40 @@
 //! imported is reported, one line each, in [`ImportedProject::skipped`].
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
-
-use zip::ZipArchive;
-use zip::result::ZipError;
 
 use super::codes::{CodeImport, codebook_toml, import_codes, read_codes};
 use super::normalise_guid;
 use super::textmap;
 use super::xml::{self, Element};
 use crate::output::OutputFile;
+pub use crate::zipsafe::Limits;
+use crate::zipsafe::{self, ZipProblem};
 use crate::{Error, Result};
 
-/// How much a project may unpack to; beyond that the import stops with an error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// The most bytes one zip entry may unpack to.
-    pub max_entry_bytes: u64,
-    /// The most bytes all entries read may unpack to together.
-    pub max_total_bytes: u64,
-}
-
-impl Default for Limits {
-    /// 512 MiB per entry, 2 GiB in all.
-    fn default() -> Self {
-        Limits {
-            max_entry_bytes: 512 << 20,
-            max_total_bytes: 2 << 30,
-        }
-    }
-}
+/// How much a project may unpack to by default: 512 MiB per entry, 2 GiB in all.
+pub const DEFAULT_LIMITS: Limits = Limits {
+    max_entry_bytes: 512 << 20,
+    max_total_bytes: 2 << 30,
+};
 
 /// How to import.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct ImportOptions {
     /// Skip (and report) malformed selections and codings instead of stopping.
     pub keep_going: bool,
     /// Size caps.
     pub limits: Limits,
+}
+
+impl Default for ImportOptions {
+    /// Strict, with the [`DEFAULT_LIMITS`].
+    fn default() -> Self {
+        ImportOptions {
+            keep_going: false,
+            limits: DEFAULT_LIMITS,
+        }
+    }
 }
 
 /// A source imported as a text document.
@@ -106,11 +101,9 @@ pub struct ImportedProject {
 
 /// A `.qdpx` opened for reading.
 pub(crate) struct Archive<'b> {
-    zip: ZipArchive<Cursor<&'b [u8]>>,
+    zip: zipsafe::Archive<'b>,
     /// Entry names (`\` as `/`) with their indexes; directories left out.
     names: Vec<(String, usize)>,
-    limits: Limits,
-    unpacked: u64,
 }
 
 fn one_line(text: &str) -> String {
@@ -119,14 +112,33 @@ fn one_line(text: &str) -> String {
         .collect()
 }
 
-/// Whether a zip entry name points outside the archive.
-fn unsafe_name(name: &str) -> bool {
-    let bytes = name.as_bytes();
-    name.contains('\0')
-        || name.starts_with('/')
-        || name.starts_with('\\')
-        || (bytes.len() >= 2 && bytes[1] == b':' && bytes[0].is_ascii_alphabetic())
-        || name.split(['/', '\\']).any(|part| part == "..")
+/// A zip problem in the words of the project import.
+fn zip_message(problem: ZipProblem) -> String {
+    let entry = |name: String| name.replace('\\', "/");
+    match problem {
+        ZipProblem::NotZip(e) => format!(
+            "not a .qdpx project: the zip cannot be read ({})",
+            one_line(&e)
+        ),
+        ZipProblem::Corrupt(e) => format!("corrupt zip: {}", one_line(&e)),
+        ZipProblem::Unsafe(name) => format!(
+            "zip entry {:?} points outside the archive: refusing to read the project",
+            one_line(&name)
+        ),
+        ZipProblem::Encrypted(name) => format!("zip entry {} is encrypted", entry(name)),
+        ZipProblem::CannotUnpack { name, error } => format!(
+            "corrupt zip: cannot unpack {}: {}",
+            entry(name),
+            one_line(&error)
+        ),
+        ZipProblem::EntryTooBig { name, max } => format!(
+            "zip entry {} unpacks to more than {max} bytes: refusing it",
+            entry(name)
+        ),
+        ZipProblem::TotalTooBig { max } => {
+            format!("the project unpacks to more than {max} bytes in all: refusing it")
+        }
+    }
 }
 
 impl<'b> Archive<'b> {
@@ -135,34 +147,15 @@ impl<'b> Archive<'b> {
         if !bytes.starts_with(b"PK") {
             return Err("not a .qdpx project: the file is not a zip archive".into());
         }
-        let zip = ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
-            format!(
-                "not a .qdpx project: the zip cannot be read ({})",
-                one_line(&e.to_string())
-            )
-        })?;
-        let mut names = Vec::with_capacity(zip.len());
-        for index in 0..zip.len() {
-            let entry = zip
-                .by_index_data(index)
-                .map_err(|e| format!("corrupt zip: {}", one_line(&e.to_string())))?;
-            let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
-            if unsafe_name(&name) || entry.enclosed_name().is_none() {
-                return Err(format!(
-                    "zip entry {:?} points outside the archive: refusing to read the project",
-                    one_line(&name)
-                ));
-            }
-            if !name.ends_with('/') {
-                names.push((name.replace('\\', "/"), index));
-            }
-        }
-        Ok(Archive {
-            zip,
-            names,
-            limits,
-            unpacked: 0,
-        })
+        let zip = zipsafe::Archive::open(bytes, limits).map_err(zip_message)?;
+        let names = zip
+            .names()
+            .iter()
+            .enumerate()
+            .filter(|(_, name)| !name.ends_with('/'))
+            .map(|(index, name)| (name.replace('\\', "/"), index))
+            .collect();
+        Ok(Archive { zip, names })
     }
 
     /// The `.qde` to read: `project.qde` if there, else the one at the top, else the first.
@@ -193,52 +186,7 @@ impl<'b> Archive<'b> {
 
     /// Unpacks entry `index`, within the size caps; the error is one line.
     pub(crate) fn read(&mut self, index: usize) -> Result<Vec<u8>, String> {
-        let name = self
-            .names
-            .iter()
-            .find(|(_, i)| *i == index)
-            .map_or_else(String::new, |(n, _)| n.clone());
-        let room = self.limits.max_total_bytes.saturating_sub(self.unpacked);
-        let cap = self.limits.max_entry_bytes.min(room);
-        let too_big = || {
-            if self.limits.max_entry_bytes <= room {
-                format!(
-                    "zip entry {name} unpacks to more than {} bytes: refusing it",
-                    self.limits.max_entry_bytes
-                )
-            } else {
-                format!(
-                    "the project unpacks to more than {} bytes in all: refusing it",
-                    self.limits.max_total_bytes
-                )
-            }
-        };
-        let file = self.zip.by_index(index).map_err(|e| match e {
-            ZipError::UnsupportedArchive(m) if m == ZipError::PASSWORD_REQUIRED => {
-                format!("zip entry {name} is encrypted")
-            }
-            e => format!(
-                "corrupt zip: cannot unpack {name}: {}",
-                one_line(&e.to_string())
-            ),
-        })?;
-        if file.size() > cap {
-            return Err(too_big());
-        }
-        let mut data = Vec::new();
-        file.take(cap.saturating_add(1))
-            .read_to_end(&mut data)
-            .map_err(|e| {
-                format!(
-                    "corrupt zip: cannot unpack {name}: {}",
-                    one_line(&e.to_string())
-                )
-            })?;
-        if data.len() as u64 > cap {
-            return Err(too_big());
-        }
-        self.unpacked += data.len() as u64;
-        Ok(data)
+        self.zip.read(index).map_err(zip_message)
     }
 
     /// The entry a source path refers to: `internal://X` (or plain `X`) is `sources/X` in
@@ -1083,20 +1031,40 @@ mod tests {
     use super::*;
 
     #[test]
-    fn entry_names_that_climb_out_are_unsafe() {
-        for bad in [
-            "../x",
-            "a/../../x",
-            "/etc/passwd",
-            "\\x",
-            "C:/x",
-            "a\\..\\x",
-        ] {
-            assert!(unsafe_name(bad), "{bad}");
+    fn zip_problems_name_the_entry_with_forward_slashes() {
+        let mut bytes =
+            zipsafe::zip_of(&[("project.qde", b"<Project/>"), ("sources\\a.txt", b"a")]);
+        // Set the encryption flag of the second entry in its local and central header.
+        for (signature, flags_at) in [(b"PK\x03\x04", 6), (b"PK\x01\x02", 8)] {
+            let at = bytes
+                .windows(4)
+                .enumerate()
+                .filter(|(_, w)| w == signature)
+                .nth(1)
+                .unwrap()
+                .0;
+            bytes[at + flags_at] |= 1;
         }
-        for ok in ["project.qde", "Sources/A.txt", "a..b/c"] {
-            assert!(!unsafe_name(ok), "{ok}");
-        }
+        let limits = Limits {
+            max_entry_bytes: 5,
+            max_total_bytes: 20,
+        };
+        let mut archive = Archive::open(&bytes, limits).unwrap();
+        assert_eq!(
+            archive.names,
+            [
+                ("project.qde".to_owned(), 0),
+                ("sources/a.txt".to_owned(), 1)
+            ]
+        );
+        assert_eq!(
+            archive.read(0).unwrap_err(),
+            "zip entry project.qde unpacks to more than 5 bytes: refusing it"
+        );
+        assert_eq!(
+            archive.read(1).unwrap_err(),
+            "zip entry sources/a.txt is encrypted"
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::codes::{CodeImport, codebook_toml, import_codes, read_codes, write_codes};
-use super::import::{Archive, Limits, parse_xml, read_project_xml};
+use super::import::{Archive, DEFAULT_LIMITS, parse_xml, read_project_xml};
 use super::xml::XmlOut;
 use crate::codebook::Codebook;
 use crate::{Error, Result};
@@ -53,7 +53,7 @@ pub fn import_codebook(path: &Path, bytes: &[u8]) -> Result<ImportedCodebook> {
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     let root = if bytes.starts_with(b"PK") {
         let mut archive =
-            Archive::open(bytes, Limits::default()).map_err(|m| Error::input(path, m))?;
+            Archive::open(bytes, DEFAULT_LIMITS).map_err(|m| Error::input(path, m))?;
         read_project_xml(&mut archive, path, &mut warnings)?.0
     } else {
         parse_xml(path, &file_name, bytes)?
