@@ -297,7 +297,6 @@ impl InputArgs {
         let progress = Progress::new(self.quiet, "coding", total, corpus.documents.len());
         let codings = engine.code_all(&corpus.documents, &|bytes| progress.advance(bytes));
         progress.finish();
-        drop(engine);
         Ok(Coded {
             codebook,
             corpus,

@@ -78,7 +78,7 @@ pub fn read_docx_with(bytes: &[u8], limits: Limits) -> Result<Extracted, String>
     let mut styles = StyleMap::new();
     if let Some(raw) = pkg.read(&styles_part)? {
         let xml = decode_xml(raw, &styles_part, &mut warnings);
-        let mut collector = DocxStyles::new(&mut styles);
+        let mut collector = StyleCollector::new(&mut styles, StyleDialect::Docx);
         if let Err(e) = walk_xml(&xml, &styles_part, &mut collector) {
             warnings.push(format!(
                 "styles not read, so bold is only seen when direct: {e}"
@@ -150,7 +150,11 @@ pub fn read_odt_with(bytes: &[u8], limits: Limits) -> Result<Extracted, String> 
     let mut styles = StyleMap::new();
     if let Some(raw) = pkg.read("styles.xml")? {
         let xml = decode_xml(raw, "styles.xml", &mut warnings);
-        if let Err(e) = walk_xml(&xml, "styles.xml", &mut OdtStyles::new(&mut styles)) {
+        if let Err(e) = walk_xml(
+            &xml,
+            "styles.xml",
+            &mut StyleCollector::new(&mut styles, StyleDialect::Odt),
+        ) {
             warnings.push(format!(
                 "styles not read, so bold is only seen when direct: {e}"
             ));
@@ -159,7 +163,11 @@ pub fn read_odt_with(bytes: &[u8], limits: Limits) -> Result<Extracted, String> 
     let raw = pkg.read("content.xml")?.unwrap_or_default();
     let xml = decode_xml(raw, "content.xml", &mut warnings);
     // Automatic styles come before the body; an error here shows up in the body walk.
-    let _ = walk_xml(&xml, "content.xml", &mut OdtStyles::new(&mut styles));
+    let _ = walk_xml(
+        &xml,
+        "content.xml",
+        &mut StyleCollector::new(&mut styles, StyleDialect::Odt),
+    );
     let bold_styles = resolve_bold(&styles);
     let mut body = OdtBody::new(&bold_styles);
     let stats = walk_xml(&xml, "content.xml", &mut body)?;
@@ -740,28 +748,38 @@ enum StyleTag {
     Other,
 }
 
-/// Collects `w:style` definitions from a .docx styles part.
-struct DocxStyles<'m> {
+/// Which word-processor format a style part comes from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum StyleDialect {
+    /// `w:style` in a .docx styles part.
+    Docx,
+    /// `style:style` in an .odt content or styles part.
+    Odt,
+}
+
+/// Collects style definitions (parent style and bold) from a styles part.
+struct StyleCollector<'m> {
     map: &'m mut StyleMap,
     tags: Vec<StyleTag>,
     current: Option<String>,
+    dialect: StyleDialect,
 }
 
-impl<'m> DocxStyles<'m> {
-    fn new(map: &'m mut StyleMap) -> Self {
-        DocxStyles {
+impl<'m> StyleCollector<'m> {
+    fn new(map: &'m mut StyleMap, dialect: StyleDialect) -> Self {
+        StyleCollector {
             map,
             tags: Vec::new(),
             current: None,
+            dialect,
         }
     }
-}
 
-impl Handler for DocxStyles<'_> {
-    fn start(&mut self, name: &str, e: &BytesStart<'_>) -> bool {
+    /// The tag of a .docx element, recording what it says about the current style.
+    fn docx_tag(&mut self, name: &str, e: &BytesStart<'_>) -> StyleTag {
         let parent = self.tags.last().copied();
         let grandparent = self.tags.len().checked_sub(2).map(|i| self.tags[i]);
-        let tag = match name {
+        match name {
             "style" => {
                 self.current = attr(e, "styleId");
                 if let Some(id) = &self.current {
@@ -787,39 +805,13 @@ impl Handler for DocxStyles<'_> {
                 StyleTag::Other
             }
             _ => StyleTag::Other,
-        };
-        self.tags.push(tag);
-        true
-    }
-    fn end(&mut self) {
-        if self.tags.pop() == Some(StyleTag::Style) {
-            self.current = None;
         }
     }
-    fn text(&mut self, _: &str) {}
-}
 
-/// Collects `style:style` definitions from an .odt content or styles part.
-struct OdtStyles<'m> {
-    map: &'m mut StyleMap,
-    tags: Vec<StyleTag>,
-    current: Option<String>,
-}
-
-impl<'m> OdtStyles<'m> {
-    fn new(map: &'m mut StyleMap) -> Self {
-        OdtStyles {
-            map,
-            tags: Vec::new(),
-            current: None,
-        }
-    }
-}
-
-impl Handler for OdtStyles<'_> {
-    fn start(&mut self, name: &str, e: &BytesStart<'_>) -> bool {
+    /// The tag of an .odt element; `None` where the body starts (no styles after it).
+    fn odt_tag(&mut self, name: &str, e: &BytesStart<'_>) -> Option<StyleTag> {
         let parent = self.tags.last().copied();
-        let tag = match name {
+        Some(match name {
             "style" => {
                 self.current = attr(e, "name");
                 if let Some(id) = &self.current {
@@ -837,8 +829,20 @@ impl Handler for OdtStyles<'_> {
                 }
                 StyleTag::Other
             }
-            "body" => return false,
+            "body" => return None,
             _ => StyleTag::Other,
+        })
+    }
+}
+
+impl Handler for StyleCollector<'_> {
+    fn start(&mut self, name: &str, e: &BytesStart<'_>) -> bool {
+        let tag = match self.dialect {
+            StyleDialect::Docx => self.docx_tag(name, e),
+            StyleDialect::Odt => match self.odt_tag(name, e) {
+                Some(tag) => tag,
+                None => return false,
+            },
         };
         self.tags.push(tag);
         true
