@@ -2,7 +2,7 @@
 //! its literal part, each word looks up the patterns it satisfies, and a term is only tried
 //! where its first word pattern matched.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::codebook::{Term, WordPattern, WordShape};
 use crate::text::Word;
@@ -52,6 +52,9 @@ pub struct TermSet {
     suffix: HashMap<String, Vec<PatternId>>,
     contains: Vec<(String, PatternId)>,
     starts: HashMap<PatternId, Vec<TermId>>,
+    /// Byte lengths of the prefixes and suffixes in `prefix` and `suffix`, so a word is
+    /// only looked up at those lengths.
+    affix_lengths: Vec<usize>,
 }
 
 /// The words of one segment with what the term set found in them.
@@ -94,8 +97,14 @@ impl TermSet {
         for shape in &pattern.shapes {
             match shape {
                 WordShape::Exact(s) => self.exact.entry(s.clone()).or_default().push(id),
-                WordShape::Prefix(s) => self.prefix.entry(s.clone()).or_default().push(id),
-                WordShape::Suffix(s) => self.suffix.entry(s.clone()).or_default().push(id),
+                WordShape::Prefix(s) => {
+                    self.note_affix_length(s.len());
+                    self.prefix.entry(s.clone()).or_default().push(id);
+                }
+                WordShape::Suffix(s) => {
+                    self.note_affix_length(s.len());
+                    self.suffix.entry(s.clone()).or_default().push(id);
+                }
                 WordShape::Contains(s) => self.contains.push((s.clone(), id)),
             }
         }
@@ -104,22 +113,29 @@ impl TermSet {
         id
     }
 
+    fn note_affix_length(&mut self, length: usize) {
+        if let Err(at) = self.affix_lengths.binary_search(&length) {
+            self.affix_lengths.insert(at, length);
+        }
+    }
+
     /// The patterns a folded word satisfies, sorted and unique.
     fn patterns_of(&self, word: &str, out: &mut Vec<PatternId>) {
         out.clear();
         if let Some(ids) = self.exact.get(word) {
             out.extend(ids);
         }
-        if !self.prefix.is_empty() || !self.suffix.is_empty() {
-            for (i, _) in word.char_indices().skip(1).chain([(word.len(), ' ')]) {
-                if let Some(ids) = self.prefix.get(&word[..i]) {
-                    out.extend(ids);
-                }
+        for &length in self.affix_lengths.iter().take_while(|&&l| l <= word.len()) {
+            if word.is_char_boundary(length)
+                && let Some(ids) = self.prefix.get(&word[..length])
+            {
+                out.extend(ids);
             }
-            for (i, _) in word.char_indices() {
-                if let Some(ids) = self.suffix.get(&word[i..]) {
-                    out.extend(ids);
-                }
+            let start = word.len() - length;
+            if word.is_char_boundary(start)
+                && let Some(ids) = self.suffix.get(&word[start..])
+            {
+                out.extend(ids);
             }
         }
         for (needle, id) in &self.contains {
@@ -142,16 +158,21 @@ impl TermSet {
             }
             sentence.push(current);
         }
-        let mut matched: Vec<Vec<PatternId>> = Vec::with_capacity(words.len());
+        let mut matched = WordPatterns {
+            ids: Vec::new(),
+            bounds: Vec::with_capacity(words.len() + 1),
+        };
+        matched.bounds.push(0);
         let mut buffer = Vec::new();
         for w in &words {
             self.patterns_of(&w.folded, &mut buffer);
-            matched.push(buffer.clone());
+            matched.ids.extend_from_slice(&buffer);
+            matched.bounds.push(matched.ids.len());
         }
-        let mut found: HashMap<TermId, Vec<Occurrence>> = HashMap::new();
+        let mut found: HashMap<TermId, Vec<Occurrence>> = HashMap::default();
         let mut path = Vec::new();
         for start in 0..words.len() {
-            for pattern in &matched[start] {
+            for pattern in matched.of(start) {
                 for &term_id in self.starts.get(pattern).map_or(&[][..], Vec::as_slice) {
                     let term = &self.terms[term_id];
                     path.clear();
@@ -172,12 +193,29 @@ impl TermSet {
     }
 }
 
+/// The patterns each word of a segment satisfies, in one buffer: word `i` has
+/// `ids[bounds[i]..bounds[i + 1]]`, sorted.
+struct WordPatterns {
+    ids: Vec<PatternId>,
+    bounds: Vec<usize>,
+}
+
+impl WordPatterns {
+    fn of(&self, word: usize) -> &[PatternId] {
+        &self.ids[self.bounds[word]..self.bounds[word + 1]]
+    }
+
+    fn words(&self) -> usize {
+        self.bounds.len() - 1
+    }
+}
+
 /// Depth-first search for the rest of a term after `path`, at most `gap` words apart and
 /// within one sentence. The search is bounded by (gap + 1) ^ (term length).
 fn extend(
     term: &CompiledTerm,
     position: usize,
-    matched: &[Vec<PatternId>],
+    matched: &WordPatterns,
     sentence: &[usize],
     path: &mut Vec<usize>,
 ) -> bool {
@@ -185,12 +223,13 @@ fn extend(
         return true;
     }
     let last = path[path.len() - 1];
-    let limit = (last + 1 + term.gap).min(matched.len() - 1);
+    let limit = (last + 1 + term.gap).min(matched.words() - 1);
     for next in last + 1..=limit {
         if sentence[next] != sentence[last] {
             break;
         }
-        if matched[next]
+        if matched
+            .of(next)
             .binary_search(&term.patterns[position])
             .is_ok()
         {
