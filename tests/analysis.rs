@@ -23,6 +23,7 @@ fn compare_by_cohort_names_the_test_and_gives_p_q_and_effect_sizes() {
         "odds_ratio",
         "or_ci_low",
         "or_ci_high",
+        "haldane",
     ] {
         assert!(
             headers.iter().any(|h| h == column),
@@ -38,6 +39,13 @@ fn compare_by_cohort_names_the_test_and_gives_p_q_and_effect_sizes() {
     let p: f64 = debt_help[col("p")].parse().unwrap();
     let q: f64 = debt_help[col("q")].parse().unwrap();
     assert!(p > 0.0 && p <= q && q <= 1.0, "p {p} q {q}");
+    let welcomed = rows.iter().find(|r| r[0] == "acceptance.welcomed").unwrap();
+    assert_eq!(
+        welcomed[col("haldane")],
+        "yes",
+        "8 of 8 in wave 2: a zero cell"
+    );
+    assert_eq!(debt_help[col("haldane")], "");
     let every_code_tested = rows.iter().all(|r| !r[col("test")].is_empty());
     assert!(every_code_tested);
 }

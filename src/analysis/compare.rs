@@ -93,7 +93,7 @@ pub fn compare(corpus: &CodedCorpus<'_>, options: &CompareOptions) -> Result<Com
     if two_groups {
         let (first, second) = (&counts.groups[0], &counts.groups[1]);
         headers.push(format!("difference ({second} − {first}, points)"));
-        headers.extend(["odds_ratio", "or_ci_low", "or_ci_high"].map(str::to_owned));
+        headers.extend(["odds_ratio", "or_ci_low", "or_ci_high", "haldane"].map(str::to_owned));
     }
     struct Row {
         cells: Vec<Value>,
@@ -143,6 +143,8 @@ pub fn compare(corpus: &CodedCorpus<'_>, options: &CompareOptions) -> Result<Com
             cells.push(optional(effects.odds_ratio, 4));
             cells.push(optional(effects.odds_ratio_ci.map(|ci| ci.0), 4));
             cells.push(optional(effects.odds_ratio_ci.map(|ci| ci.1), 4));
+            // Whether 0.5 was added to every cell because one was zero.
+            cells.push(if effects.haldane { "yes" } else { "" }.into());
         }
         rows.push(Row {
             cells,
