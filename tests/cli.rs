@@ -312,3 +312,37 @@ fn outputs_to_a_file_are_atomic_and_not_clobbered() {
         .assert()
         .code(1);
 }
+
+#[test]
+fn analyses_show_twenty_document_warnings_and_ingest_shows_all() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..25 {
+        std::fs::write(
+            dir.path().join(format!("d{i:02}.txt")),
+            "I: Hoe ging het?\nR: Goed.\nOpmerking: dit is geen spreker.\nI: Dank je.\n",
+        )
+        .unwrap();
+    }
+    // The output folder inside the input folder: a second run must not read it as transcripts.
+    let out = dir.path().join("thema-out");
+    let code = thema()
+        .arg("code")
+        .arg(dir.path())
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(code.stderr).unwrap();
+    assert_eq!(stderr.matches("read as text, not as a speaker").count(), 20);
+    assert!(stderr.contains("… and 5 more document warnings (`thema ingest` prints them all)"));
+    let ingest = thema().arg("ingest").arg(dir.path()).output().unwrap();
+    assert!(ingest.status.success());
+    let stderr = String::from_utf8(ingest.stderr).unwrap();
+    assert_eq!(stderr.matches("read as text, not as a speaker").count(), 25);
+    let stdout = String::from_utf8(ingest.stdout).unwrap();
+    assert!(
+        stdout.contains("segments.csv: not a table of turns"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("25 documents, 0 skipped"), "{stdout}");
+}

@@ -33,7 +33,7 @@ pub struct IngestArgs {
 }
 
 pub fn run(args: IngestArgs) -> Result<ExitCode> {
-    let (corpus, _) = args.input.read()?;
+    let (corpus, _) = args.input.read_showing(None)?;
     match args.format {
         IngestFormat::Csv => print!(
             "{}",

@@ -229,6 +229,11 @@ impl Coded {
 impl InputArgs {
     /// Reads the inputs, with the study file filling what the flags leave open.
     pub fn read(&self) -> Result<(Corpus, Study)> {
+        self.read_showing(Some(SHOWN_DOCUMENT_WARNINGS))
+    }
+
+    /// Reads the inputs and prints at most `shown` document warnings (all with `None`).
+    pub fn read_showing(&self, shown: Option<usize>) -> Result<(Corpus, Study)> {
         let study = Study::load(Path::new("."))?;
         let inputs = if self.inputs.is_empty() {
             study.inputs.clone()
@@ -277,7 +282,7 @@ impl InputArgs {
         let corpus = crate::ingest::ingest(&inputs, &options, &|bytes| progress.advance(bytes))?;
         progress.finish();
         if !self.quiet {
-            print_warnings(&corpus);
+            print_warnings(&corpus, shown.unwrap_or(usize::MAX));
         }
         Ok((corpus, study))
     }
@@ -338,11 +343,27 @@ pub fn emit(
     write_or_print(output, &table.to_bytes(format)?)
 }
 
-fn print_warnings(corpus: &Corpus) {
-    for doc in &corpus.documents {
-        for w in &doc.warnings {
-            eprintln!("thema: warning: {}: {w}", doc.path.display());
-        }
+/// Document warnings printed by the analysis commands; `thema ingest` prints them all.
+const SHOWN_DOCUMENT_WARNINGS: usize = 20;
+
+fn print_warnings(corpus: &Corpus, shown: usize) {
+    let document_warnings: Vec<String> = corpus
+        .documents
+        .iter()
+        .flat_map(|doc| {
+            doc.warnings
+                .iter()
+                .map(move |w| format!("{}: {w}", doc.path.display()))
+        })
+        .collect();
+    for w in document_warnings.iter().take(shown) {
+        eprintln!("thema: warning: {w}");
+    }
+    if document_warnings.len() > shown {
+        eprintln!(
+            "thema: warning: … and {} more document warnings (`thema ingest` prints them all)",
+            document_warnings.len() - shown
+        );
     }
     for w in &corpus.warnings {
         eprintln!("thema: warning: {w}");

@@ -109,6 +109,9 @@ fn extension(path: &Path) -> Option<String> {
         .map(str::to_lowercase)
 }
 
+/// How the segments table `thema code` writes begins.
+const SEGMENTS_HEADER: &str = "document,segment,turn,paragraph,speaker,role,start,end,";
+
 /// The file name of an attributes table that is picked up from an input folder.
 pub const FOLDER_ATTRIBUTES: &str = "attributes.csv";
 
@@ -262,8 +265,11 @@ pub fn read_file(file: &InputFile, options: &IngestOptions) -> Result<Option<Vec
         }
         Kind::Table(table_kind) => {
             let decoded = decode::decode(&bytes).map_err(|m| Error::input(path, m))?;
+            // In folders, tables without a text column (attributes, codings) and thema's own
+            // segments tables (a `thema-out` folder among the inputs) are not transcripts.
             if !file.explicit
-                && !table::has_text_column(&decoded.text, table_kind, &options.columns)
+                && (!table::has_text_column(&decoded.text, table_kind, &options.columns)
+                    || decoded.text.starts_with(SEGMENTS_HEADER))
             {
                 return Ok(None);
             }
@@ -369,10 +375,9 @@ pub fn ingest(
     for (file, result) in files.iter().zip(results) {
         match result {
             Ok(Some(docs)) => corpus.documents.extend(docs),
-            Ok(None) => corpus.passed_over.push(format!(
-                "{}: a table without a text column",
-                file.path.display()
-            )),
+            Ok(None) => corpus
+                .passed_over
+                .push(format!("{}: not a table of turns", file.path.display())),
             Err(e) if options.keep_going => corpus.skipped.push(e.to_string()),
             Err(e) => return Err(e),
         }
