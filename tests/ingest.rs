@@ -15,6 +15,7 @@ fn read_path(path: &Path) -> Document {
     let file = InputFile {
         path: path.to_owned(),
         explicit: true,
+        size: 0,
     };
     let mut docs = read_file(&file, &IngestOptions::default())
         .expect("file reads")

@@ -273,13 +273,11 @@ impl InputArgs {
             },
         };
         let files = crate::ingest::discover(&inputs)?;
-        let total: u64 = files
-            .iter()
-            .filter_map(|f| std::fs::metadata(&f.path).ok())
-            .map(|m| m.len())
-            .sum();
+        let total: u64 = files.iter().map(|f| f.size).sum();
         let progress = Progress::new(self.quiet, "reading", total, files.len());
-        let corpus = crate::ingest::ingest(&inputs, &options, &|bytes| progress.advance(bytes))?;
+        let corpus = crate::ingest::ingest_files(&files, &inputs, &options, &|bytes| {
+            progress.advance(bytes)
+        })?;
         progress.finish();
         if !self.quiet {
             print_warnings(&corpus, shown.unwrap_or(usize::MAX));

@@ -60,6 +60,8 @@ pub struct InputFile {
     pub path: PathBuf,
     /// Named on the command line or in the study file.
     pub explicit: bool,
+    /// Its size in bytes when it was found.
+    pub size: u64,
 }
 
 /// Expands files and folders (recursively, sorted by path) into the files to read. Inside
@@ -74,6 +76,7 @@ pub fn discover(inputs: &[PathBuf]) -> Result<Vec<InputFile>> {
             files.push(InputFile {
                 path: input.clone(),
                 explicit: true,
+                size: meta.len(),
             });
         }
     }
@@ -91,12 +94,14 @@ fn walk(dir: &Path, files: &mut Vec<InputFile>) -> Result<()> {
         if name.starts_with('.') || name.starts_with("readme") || name == FOLDER_ATTRIBUTES {
             continue;
         }
-        if path.is_dir() {
+        let meta = std::fs::metadata(&path).map_err(|e| Error::input(&path, e.to_string()))?;
+        if meta.is_dir() {
             walk(&path, files)?;
         } else if extension(&path).is_some_and(|e| TRANSCRIPT_EXTENSIONS.contains(&e.as_str())) {
             files.push(InputFile {
                 path,
                 explicit: false,
+                size: meta.len(),
             });
         }
     }
@@ -351,7 +356,16 @@ pub fn ingest(
     options: &IngestOptions,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Corpus> {
-    let files = discover(inputs)?;
+    ingest_files(&discover(inputs)?, inputs, options, progress)
+}
+
+/// Reads the files [`discover`] found for `inputs` (named in the error when there are none).
+pub fn ingest_files(
+    files: &[InputFile],
+    inputs: &[PathBuf],
+    options: &IngestOptions,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Corpus> {
     if files.is_empty() {
         return Err(Error::Usage(format!(
             "no transcripts (.{}) found in {}",
@@ -367,7 +381,7 @@ pub fn ingest(
         .par_iter()
         .map(|file| {
             let docs = read_file(file, options);
-            progress(std::fs::metadata(&file.path).map_or(0, |m| m.len()));
+            progress(file.size);
             docs
         })
         .collect();
