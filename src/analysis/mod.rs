@@ -51,24 +51,9 @@ impl CodedCorpus<'_> {
             .collect()
     }
 
-    /// Checks that some document has attribute `name`; the error lists the known ones.
+    /// Checks that some document has attribute `name` (see [`require_attribute`]).
     pub fn require_attribute(&self, name: &str) -> crate::Result<()> {
-        let known: BTreeSet<&str> = self
-            .documents
-            .iter()
-            .flat_map(|d| d.attributes.keys().map(String::as_str))
-            .collect();
-        if known.contains(name) {
-            return Ok(());
-        }
-        Err(crate::Error::Usage(format!(
-            "no document has the attribute `{name}`; known attributes: {}",
-            if known.is_empty() {
-                "(none)".to_owned()
-            } else {
-                known.into_iter().collect::<Vec<_>>().join(", ")
-            }
-        )))
+        require_attribute(self.documents, name)
     }
 
     /// Number of respondent segments of a document.
@@ -78,4 +63,23 @@ impl CodedCorpus<'_> {
             .filter(|s| s.role == Role::Respondent)
             .count()
     }
+}
+
+/// Checks that some document has attribute `name`; the error lists the known ones.
+pub fn require_attribute(documents: &[Document], name: &str) -> crate::Result<()> {
+    let known: BTreeSet<&str> = documents
+        .iter()
+        .flat_map(|d| d.attributes.keys().map(String::as_str))
+        .collect();
+    if known.contains(name) {
+        return Ok(());
+    }
+    Err(crate::Error::Usage(format!(
+        "no document has the attribute `{name}`; known attributes: {}",
+        if known.is_empty() {
+            "(none)".to_owned()
+        } else {
+            known.into_iter().collect::<Vec<_>>().join(", ")
+        }
+    )))
 }

@@ -69,9 +69,7 @@ pub fn run(args: AgreeArgs) -> Result<ExitCode> {
         .map(|p| OutputFile::check(p, args.export.force))
         .transpose()?;
     let (corpus, study) = args.input.read()?;
-    let codebook = crate::codebook::Codebook::load(
-        args.input.codebook.as_deref().or(study.codebook.as_deref()),
-    )?;
+    let codebook = args.input.codebook(&study)?;
     let mut codings = Vec::new();
     for path in &args.codings {
         codings.extend(read_codings(

@@ -285,11 +285,15 @@ impl InputArgs {
         Ok((corpus, study))
     }
 
+    /// The codebook: `--codebook`, else the study file's, else the embedded default.
+    pub fn codebook(&self, study: &Study) -> Result<Codebook> {
+        Codebook::load(self.codebook.as_deref().or(study.codebook.as_deref()))
+    }
+
     /// Reads and codes the inputs.
     pub fn read_and_code(&self) -> Result<Coded> {
         let (corpus, study) = self.read()?;
-        let codebook_path = self.codebook.clone().or_else(|| study.codebook.clone());
-        let codebook = Codebook::load(codebook_path.as_deref())?;
+        let codebook = self.codebook(&study)?;
         let engine = Engine::new(
             &codebook,
             EngineOptions {

@@ -44,12 +44,7 @@ pub fn run(args: SampleArgs) -> Result<ExitCode> {
     let (corpus, _) = args.input.read()?;
     let documents = &corpus.documents;
     if let Some(by) = &args.by {
-        let view = crate::analysis::CodedCorpus {
-            codebook: &crate::codebook::Codebook::embedded()?,
-            documents,
-            codings: &[],
-        };
-        view.require_attribute(by)?;
+        crate::analysis::require_attribute(documents, by)?;
     }
     let sample = sample_documents(documents, args.fraction, args.seed, args.by.as_deref())?;
     let list = sample_list(documents, &sample);
