@@ -24,26 +24,18 @@ fn allowed_in_xml(c: char) -> bool {
 /// `text` escaped for an attribute value in double quotes: whitespace other than a space is
 /// written as a character reference so that attribute normalisation keeps it.
 pub fn escape_attr(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' => out.push_str("&#9;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            c if allowed_in_xml(c) => out.push(c),
-            _ => out.push('\u{FFFD}'),
-        }
-    }
-    out
+    escape(text, true)
 }
 
 /// `text` escaped for element content; `\r` is written as a reference so that line-end
 /// normalisation keeps it.
 pub fn escape_text(text: &str) -> String {
+    escape(text, false)
+}
+
+/// Escapes markup characters (and, in attributes, quotes, tabs and line feeds); characters
+/// XML cannot hold become U+FFFD.
+fn escape(text: &str, attribute: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -51,6 +43,9 @@ pub fn escape_text(text: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '\r' => out.push_str("&#13;"),
+            '"' if attribute => out.push_str("&quot;"),
+            '\t' if attribute => out.push_str("&#9;"),
+            '\n' if attribute => out.push_str("&#10;"),
             c if allowed_in_xml(c) => out.push(c),
             _ => out.push('\u{FFFD}'),
         }
