@@ -37,7 +37,8 @@ impl Occurrence {
 #[derive(Debug)]
 struct CompiledTerm {
     patterns: Vec<PatternId>,
-    gap: usize,
+    /// Most words allowed before each word position (the first entry is unused).
+    gaps: Vec<usize>,
 }
 
 /// All terms of a codebook, compiled for matching.
@@ -51,6 +52,10 @@ pub struct TermSet {
     prefix: HashMap<String, Vec<PatternId>>,
     suffix: HashMap<String, Vec<PatternId>>,
     contains: Vec<(String, PatternId)>,
+    /// Lemma patterns as written (`~bellen` → `bellen`), indexed per language on first use.
+    lemmas: Vec<(String, PatternId)>,
+    /// Per language: lemma key → the lemma patterns it satisfies.
+    lemma_keys: std::sync::RwLock<HashMap<String, std::sync::Arc<HashMap<String, Vec<PatternId>>>>>,
     starts: HashMap<PatternId, Vec<TermId>>,
     /// Byte lengths of the prefixes and suffixes in `prefix` and `suffix`, so a word is
     /// only looked up at those lengths.
@@ -84,7 +89,8 @@ impl TermSet {
         let patterns: Vec<PatternId> = term.words.iter().map(|w| self.add_pattern(w)).collect();
         let id = self.terms.len();
         self.starts.entry(patterns[0]).or_default().push(id);
-        self.terms.push(CompiledTerm { patterns, gap });
+        let gaps = term.gaps.iter().map(|g| g.unwrap_or(gap)).collect();
+        self.terms.push(CompiledTerm { patterns, gaps });
         self.term_ids.insert((term.clone(), gap), id);
         id
     }
@@ -106,6 +112,7 @@ impl TermSet {
                     self.suffix.entry(s.clone()).or_default().push(id);
                 }
                 WordShape::Contains(s) => self.contains.push((s.clone(), id)),
+                WordShape::Lemma(s) => self.lemmas.push((s.clone(), id)),
             }
         }
         self.patterns.push(pattern.clone());
@@ -119,9 +126,42 @@ impl TermSet {
         }
     }
 
+    /// The lemma index of a language: every key any lemma pattern matches.
+    fn lemma_index(&self, language: &str) -> std::sync::Arc<HashMap<String, Vec<PatternId>>> {
+        if let Some(index) = self
+            .lemma_keys
+            .read()
+            .ok()
+            .and_then(|m| m.get(language).cloned())
+        {
+            return index;
+        }
+        let mut index: HashMap<String, Vec<PatternId>> = HashMap::default();
+        for (lemma, id) in &self.lemmas {
+            for key in crate::text::lemma::keys_of_lemma(language, lemma) {
+                index.entry(key).or_default().push(*id);
+            }
+        }
+        let index = std::sync::Arc::new(index);
+        if let Ok(mut map) = self.lemma_keys.write() {
+            map.insert(language.to_owned(), index.clone());
+        }
+        index
+    }
+
     /// The patterns a folded word satisfies, sorted and unique.
-    fn patterns_of(&self, word: &str, out: &mut Vec<PatternId>) {
+    fn patterns_of(
+        &self,
+        word: &str,
+        lemmas: Option<(&str, &HashMap<String, Vec<PatternId>>)>,
+        out: &mut Vec<PatternId>,
+    ) {
         out.clear();
+        if let Some((language, index)) = lemmas
+            && let Some(ids) = index.get(crate::text::lemma::key(language, word).as_ref())
+        {
+            out.extend(ids);
+        }
         if let Some(ids) = self.exact.get(word) {
             out.extend(ids);
         }
@@ -147,17 +187,20 @@ impl TermSet {
         out.dedup();
     }
 
-    /// Finds every term in `text`.
-    pub fn scan(&self, text: &str) -> Scan {
+    /// Finds every term in `text`, a text in `language` (for lemmas). Sentences end at
+    /// `.`, `!` and `?`; a line break inside a text is white space.
+    pub fn scan(&self, text: &str, language: &str) -> Scan {
         let words: Vec<Word> = crate::text::words(text).collect();
         let mut sentence = Vec::with_capacity(words.len());
         let mut current = 0;
         for (i, w) in words.iter().enumerate() {
-            if i > 0 && text[words[i - 1].end..w.start].contains(['.', '!', '?', '\n']) {
+            if i > 0 && text[words[i - 1].end..w.start].contains(['.', '!', '?']) {
                 current += 1;
             }
             sentence.push(current);
         }
+        let index = (!self.lemmas.is_empty()).then(|| self.lemma_index(language));
+        let lemmas = index.as_deref().map(|index| (language, index));
         let mut matched = WordPatterns {
             ids: Vec::new(),
             bounds: Vec::with_capacity(words.len() + 1),
@@ -165,7 +208,7 @@ impl TermSet {
         matched.bounds.push(0);
         let mut buffer = Vec::new();
         for w in &words {
-            self.patterns_of(&w.folded, &mut buffer);
+            self.patterns_of(&w.folded, lemmas, &mut buffer);
             matched.ids.extend_from_slice(&buffer);
             matched.bounds.push(matched.ids.len());
         }
@@ -210,8 +253,8 @@ impl WordPatterns {
     }
 }
 
-/// Depth-first search for the rest of a term after `path`, at most `gap` words apart and
-/// within one sentence. The search is bounded by (gap + 1) ^ (term length).
+/// Depth-first search for the rest of a term after `path`, each word at most its gap
+/// apart and within one sentence. The search is bounded by (gap + 1) ^ (term length).
 fn extend(
     term: &CompiledTerm,
     position: usize,
@@ -223,7 +266,7 @@ fn extend(
         return true;
     }
     let last = path[path.len() - 1];
-    let limit = (last + 1 + term.gap).min(matched.words() - 1);
+    let limit = (last + 1 + term.gaps[position]).min(matched.words() - 1);
     for next in last + 1..=limit {
         if sentence[next] != sentence[last] {
             break;
@@ -250,7 +293,7 @@ mod tests {
     fn find(term: &str, gap: usize, text: &str) -> Vec<Vec<usize>> {
         let mut set = TermSet::default();
         let id = set.add(&Term::parse(term).unwrap(), gap);
-        set.scan(text)
+        set.scan(text, "nl")
             .occurrences(id)
             .iter()
             .map(|o| o.words.clone())
@@ -278,8 +321,34 @@ mod tests {
     }
 
     #[test]
-    fn terms_do_not_cross_sentences() {
+    fn terms_do_not_cross_sentences_but_do_cross_line_breaks() {
         assert!(find("belden me", 2, "Ze belden. Me niet.").is_empty());
+        assert_eq!(
+            find("belden me", 2, "Ze belden\nme niet."),
+            vec![vec![1, 2]]
+        );
+    }
+
+    #[test]
+    fn lemmas_and_gaps_inside_terms() {
+        assert_eq!(
+            find("~bellen me", 0, "Toen belde me iemand."),
+            vec![vec![1, 2]]
+        );
+        assert_eq!(
+            find("~krijgen ~brief", 1, "Ik kreeg een brieven"),
+            vec![vec![1, 3]]
+        );
+        assert_eq!(
+            find("als {3} hadden", 0, "als ze eerder hadden gebeld"),
+            vec![vec![0, 3]]
+        );
+        assert!(find("als {1} hadden", 0, "als ze eerder hadden gebeld").is_empty());
+        assert_eq!(
+            find("social-media", 3, "via social-media"),
+            vec![vec![1, 2]]
+        );
+        assert!(find("social-media", 3, "social en media").is_empty());
     }
 
     #[test]

@@ -178,7 +178,7 @@ impl<'a> Engine<'a> {
     }
 
     fn code_segment(&self, segment: &Segment, language: &str, out: &mut Vec<Coding>) {
-        let scan = self.terms.scan(&segment.text);
+        let scan = self.terms.scan(&segment.text, language);
         let lang = self.languages.get(language);
         let clause = clauses(&segment.text, &scan, lang);
         let mut offsets = CharOffsets::new(&segment.text, segment.start);

@@ -1,4 +1,7 @@
-//! Text helpers shared by the stages: word tokens, accent folding and language guessing.
+//! Text helpers shared by the stages: word tokens, accent folding, lemmas and language
+//! guessing.
+
+pub mod lemma;
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
