@@ -12,6 +12,9 @@ pub type PatternId = usize;
 /// Index of a distinct (term, gap) pair.
 pub type TermId = usize;
 
+/// Lemma key → the lemma patterns that key satisfies, for one language.
+type LemmaIndex = HashMap<String, Vec<PatternId>>;
+
 /// One occurrence of a term: the indexes of the words that matched, ascending.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Occurrence {
@@ -55,7 +58,7 @@ pub struct TermSet {
     /// Lemma patterns as written (`~bellen` → `bellen`), indexed per language on first use.
     lemmas: Vec<(String, PatternId)>,
     /// Per language: lemma key → the lemma patterns it satisfies.
-    lemma_keys: std::sync::RwLock<HashMap<String, std::sync::Arc<HashMap<String, Vec<PatternId>>>>>,
+    lemma_keys: std::sync::RwLock<HashMap<String, std::sync::Arc<LemmaIndex>>>,
     starts: HashMap<PatternId, Vec<TermId>>,
     /// Byte lengths of the prefixes and suffixes in `prefix` and `suffix`, so a word is
     /// only looked up at those lengths.
@@ -127,7 +130,7 @@ impl TermSet {
     }
 
     /// The lemma index of a language: every key any lemma pattern matches.
-    fn lemma_index(&self, language: &str) -> std::sync::Arc<HashMap<String, Vec<PatternId>>> {
+    fn lemma_index(&self, language: &str) -> std::sync::Arc<LemmaIndex> {
         if let Some(index) = self
             .lemma_keys
             .read()
@@ -136,7 +139,7 @@ impl TermSet {
         {
             return index;
         }
-        let mut index: HashMap<String, Vec<PatternId>> = HashMap::default();
+        let mut index = LemmaIndex::default();
         for (lemma, id) in &self.lemmas {
             for key in crate::text::lemma::keys_of_lemma(language, lemma) {
                 index.entry(key).or_default().push(*id);
@@ -153,7 +156,7 @@ impl TermSet {
     fn patterns_of(
         &self,
         word: &str,
-        lemmas: Option<(&str, &HashMap<String, Vec<PatternId>>)>,
+        lemmas: Option<(&str, &LemmaIndex)>,
         out: &mut Vec<PatternId>,
     ) {
         out.clear();
