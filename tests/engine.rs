@@ -172,3 +172,40 @@ fn codings_point_at_the_matched_words_in_code_points() {
     );
     assert_eq!(c.matched, "namen … contact … op");
 }
+
+/// Issue 16, defect 1: a line break inside a segment (wrapped lines, joined subtitle cues,
+/// soft breaks in Word) is white space for sentences, clauses and gaps.
+#[test]
+fn a_line_break_inside_a_segment_ends_no_sentence_or_clause() {
+    assert_eq!(
+        coded("Ze belden me\nniet.", "nl"),
+        vec![pair("missed", "called-me (negated)")]
+    );
+    assert_eq!(
+        coded("Toen namen ze\nmeteen contact met me op.", "nl"),
+        vec![pair("initiative", "contact-separable")]
+    );
+}
+
+/// Issue 16, defect 2: a clause-break word inside a listed phrase is part of the phrase.
+#[test]
+fn a_clause_break_inside_a_listed_phrase_does_not_split_it() {
+    assert_eq!(
+        coded("Hadden ze maar gebeld.", "nl"),
+        vec![pair("expected", "own-initiative-guard (hypothetical)")]
+    );
+    assert!(coded("Ik vraag of de wijkcoach had gebeld.", "nl").is_empty());
+}
+
+/// Issue 16, defect 3: "neither … nor" is one negation, not a double negative.
+#[test]
+fn neither_nor_is_one_negation() {
+    assert_eq!(
+        coded("Neither the council nor the UWV reached out.", "en"),
+        vec![pair("missed", "called-me (negated)")]
+    );
+    assert_eq!(
+        coded("They did not reach out, nor call.", "en"),
+        vec![pair("missed", "called-me (negated)")]
+    );
+}

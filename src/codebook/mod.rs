@@ -38,19 +38,43 @@ pub struct Codebook {
     pub codes: Vec<Code>,
 }
 
-/// Context word lists of one language.
+/// Context word lists of one language: the linguistic knowledge the engine reads a segment
+/// with (see docs/codebook-format.md, "Languages").
 #[derive(Debug, Clone, Default)]
 pub struct LanguageLists {
     /// Words that negate a match in their clause.
     pub negators: Vec<Term>,
+    /// Negators that continue a negation rather than add one ("nor", "noch"): they count
+    /// only when no other negator stands before them in the sentence, so "neither … nor"
+    /// is one negation.
+    pub correlative: Vec<Term>,
     /// Words that end a clause (punctuation always does).
     pub clause_breaks: Vec<Term>,
     /// Markers of wishes and conditionals.
     pub hypothetical: Vec<Term>,
     /// Phrases whose negator does not negate ("uit het niets", "not only").
     pub not_negation: Vec<Term>,
+    /// Phrases whose hypothetical marker is no wish ("net als", "I'd be worse off").
+    pub not_hypothetical: Vec<Term>,
+    /// The respondent as the subject of a clause ("ik", "we", "I").
+    pub respondent: Vec<Term>,
+    /// Passive phrases in which the respondent is not the one acting ("ik werd", "I was").
+    pub passive: Vec<Term>,
+    /// Organisations and their workers as actors ("de gemeente", "iemand van", "the council").
+    pub organisation: Vec<Term>,
+    /// Third parties whose story is not the respondent's ("mijn buurvrouw", "my sister").
+    pub third_party: Vec<Term>,
+    /// Third-person pronouns, resolved to the organisation or third party last mentioned.
+    pub pronouns: Vec<Term>,
+    /// Verbs of saying and thinking: after a third party's, the rest of the sentence is theirs.
+    pub speech: Vec<Term>,
+    /// Sarcasm markers ("fijn hoor", "oh marvellous"): their sentence is ironic.
+    pub sarcasm: Vec<Term>,
+    /// Words that open a yes answer ("ja", "yes").
+    pub yes: Vec<Term>,
+    /// Words that open a no answer ("nee", "no").
+    pub no: Vec<Term>,
 }
-
 /// A code.
 #[derive(Debug, Clone)]
 pub struct Code {
@@ -115,9 +139,19 @@ pub enum RuleKind {
         /// The largest number of words between them.
         within: usize,
     },
+    /// The yes or no that opens an answer to a matching question (`question` + `answer`).
+    Answer,
+    /// Codes that follow from other codings of the same turn.
+    Derived {
+        /// Every entry must be met by a coding of the turn: alternatives of code ids (a
+        /// coding of that code or below) or rule names.
+        from: Vec<Vec<String>>,
+        /// No coding of the turn may meet any of these.
+        not_from: Vec<String>,
+    },
 }
 
-/// What happens to a negated or hypothetical match.
+/// What happens to a negated, hypothetical, third-party or sarcastic match.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// The match does not count.
@@ -126,6 +160,51 @@ pub enum Outcome {
     Keep,
     /// The match counts for another code.
     Recode(String),
+}
+
+/// Who acts in the clause of a match (see [`Rule::agent`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Agent {
+    /// The respondent ("ik belde ze").
+    Respondent,
+    /// An organisation or its worker ("ze belden me", "de gemeente", "I was called").
+    Organisation,
+    /// Somebody else: family, neighbours, friends.
+    ThirdParty,
+}
+
+/// Which agents a rule accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgentRequirement {
+    /// Only the respondent.
+    Respondent,
+    /// Only an organisation or its worker (a clause with no subject counts as one).
+    Organisation,
+    /// Only a third party.
+    ThirdParty,
+    /// Anyone but the respondent.
+    NotRespondent,
+}
+
+impl AgentRequirement {
+    /// Whether a clause whose agent is `agent` (`None`: no subject found) meets the requirement.
+    pub fn accepts(self, agent: Option<Agent>) -> bool {
+        match self {
+            AgentRequirement::Respondent => agent == Some(Agent::Respondent),
+            AgentRequirement::Organisation => matches!(agent, None | Some(Agent::Organisation)),
+            AgentRequirement::ThirdParty => agent == Some(Agent::ThirdParty),
+            AgentRequirement::NotRespondent => agent != Some(Agent::Respondent),
+        }
+    }
+}
+
+/// The polarity of an answer: whether it opens with yes or no.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Polarity {
+    /// "Ja", "yes".
+    Yes,
+    /// "Nee", "no".
+    No,
 }
 
 /// One matching rule of a code.
@@ -145,6 +224,16 @@ pub struct Rule {
     pub negated: Outcome,
     /// What a hypothetical match does.
     pub hypothetical: Outcome,
+    /// What a match inside a third party's story does.
+    pub third_party: Outcome,
+    /// What a match in a sarcastic sentence does.
+    pub sarcastic: Outcome,
+    /// Who must act in the match's clause.
+    pub agent: Option<AgentRequirement>,
+    /// The interviewer's preceding question must contain one of these.
+    pub question: Vec<Term>,
+    /// The answer must open with this polarity.
+    pub answer: Option<Polarity>,
     /// Context window in words.
     pub window: usize,
     /// Only segments in this language.

@@ -9,7 +9,10 @@ use regex::RegexBuilder;
 use serde::Deserialize;
 use serde_spanned::Spanned;
 
-use super::{Code, Codebook, DEFAULT_WINDOW, LanguageLists, Outcome, Rule, RuleKind, Term};
+use super::{
+    AgentRequirement, Code, Codebook, DEFAULT_WINDOW, LanguageLists, Outcome, Polarity, Rule,
+    RuleKind, Term,
+};
 use crate::corpus::Role;
 use crate::{Error, Result};
 
@@ -17,8 +20,9 @@ use crate::{Error, Result};
 #[serde(deny_unknown_fields)]
 struct RawCodebook {
     codebook: Option<RawHeader>,
+    defaults: Option<RawDefaults>,
     #[serde(default)]
-    languages: BTreeMap<String, Spanned<RawLanguage>>,
+    languages: BTreeMap<Spanned<String>, Spanned<RawLanguage>>,
     #[serde(default)]
     codes: Vec<Spanned<RawCode>>,
 }
@@ -31,17 +35,51 @@ struct RawHeader {
     description: Option<String>,
 }
 
+/// `[defaults]`: what a rule does when it does not say.
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDefaults {
+    negated: Option<Spanned<String>>,
+    hypothetical: Option<Spanned<String>>,
+    third_party: Option<Spanned<String>>,
+    sarcastic: Option<Spanned<String>>,
+    window: Option<usize>,
+    gap: Option<usize>,
+}
+
+#[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawLanguage {
     #[serde(default)]
     negators: Vec<String>,
+    #[serde(default)]
+    correlative: Vec<String>,
     #[serde(default)]
     clause_breaks: Vec<String>,
     #[serde(default)]
     hypothetical: Vec<String>,
     #[serde(default)]
     not_negation: Vec<String>,
+    #[serde(default)]
+    not_hypothetical: Vec<String>,
+    #[serde(default)]
+    respondent: Vec<String>,
+    #[serde(default)]
+    passive: Vec<String>,
+    #[serde(default)]
+    organisation: Vec<String>,
+    #[serde(default)]
+    third_party: Vec<String>,
+    #[serde(default)]
+    pronouns: Vec<String>,
+    #[serde(default)]
+    speech: Vec<String>,
+    #[serde(default)]
+    sarcasm: Vec<String>,
+    #[serde(default)]
+    yes: Vec<String>,
+    #[serde(default)]
+    no: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -88,10 +126,39 @@ struct RawRule {
     unless: Vec<String>,
     negated: Option<Spanned<String>>,
     hypothetical: Option<Spanned<String>>,
+    third_party: Option<Spanned<String>>,
+    sarcastic: Option<Spanned<String>>,
+    agent: Option<Spanned<String>>,
+    #[serde(default)]
+    question: Vec<String>,
+    answer: Option<Spanned<String>>,
+    from: Option<Vec<String>>,
+    #[serde(default)]
+    not_from: Vec<String>,
     window: Option<usize>,
     language: Option<String>,
     role: Option<Spanned<String>>,
     speaker: Option<String>,
+}
+
+/// The outcome a rule gets when it names none: `[defaults]`, else thema's own default.
+struct Defaults {
+    negated: Outcome,
+    hypothetical: Outcome,
+    third_party: Outcome,
+    sarcastic: Outcome,
+    window: usize,
+    gap: usize,
+}
+
+/// Reads an outcome word: `drop`, `keep` or a code id (checked once all codes are known).
+fn outcome(field: Option<&Spanned<String>>, default: &Outcome) -> Outcome {
+    match field.map(|f| f.get_ref().as_str()) {
+        None => default.clone(),
+        Some("drop") => Outcome::Drop,
+        Some("keep") => Outcome::Keep,
+        Some(other) => Outcome::Recode(other.to_owned()),
+    }
 }
 
 /// Turns byte spans into `file:line:column` errors.
@@ -128,6 +195,18 @@ pub(super) fn parse(path: &Path, source: &str) -> Result<Codebook> {
     })?;
     let mut languages = BTreeMap::new();
     for (name, lists) in &raw.languages {
+        let name_span = name.span();
+        let name = name.get_ref();
+        let iso = (2..=3).contains(&name.len()) && name.chars().all(|c| c.is_ascii_lowercase());
+        if !iso {
+            return Err(at.error(
+                name_span,
+                format!(
+                    "languages.{name}: a language is named by its ISO 639-1 code (`nl`, `en`, `de` …), \
+                     the code documents carry in their `language` attribute"
+                ),
+            ));
+        }
         let span = lists.span();
         let lists = lists.get_ref();
         let terms = |words: &[String]| -> Result<Vec<Term>> {
@@ -143,12 +222,37 @@ pub(super) fn parse(path: &Path, source: &str) -> Result<Codebook> {
             name.clone(),
             LanguageLists {
                 negators: terms(&lists.negators)?,
+                correlative: terms(&lists.correlative)?,
                 clause_breaks: terms(&lists.clause_breaks)?,
                 hypothetical: terms(&lists.hypothetical)?,
                 not_negation: terms(&lists.not_negation)?,
+                not_hypothetical: terms(&lists.not_hypothetical)?,
+                respondent: terms(&lists.respondent)?,
+                passive: terms(&lists.passive)?,
+                organisation: terms(&lists.organisation)?,
+                third_party: terms(&lists.third_party)?,
+                pronouns: terms(&lists.pronouns)?,
+                speech: terms(&lists.speech)?,
+                sarcasm: terms(&lists.sarcasm)?,
+                yes: terms(&lists.yes)?,
+                no: terms(&lists.no)?,
             },
         );
     }
+    let raw_defaults = raw.defaults.as_ref();
+    let default_of = |pick: fn(&RawDefaults) -> Option<&Spanned<String>>, builtin: Outcome| {
+        outcome(raw_defaults.and_then(pick), &builtin)
+    };
+    let defaults = Defaults {
+        negated: default_of(|d| d.negated.as_ref(), Outcome::Drop),
+        hypothetical: default_of(|d| d.hypothetical.as_ref(), Outcome::Keep),
+        third_party: default_of(|d| d.third_party.as_ref(), Outcome::Drop),
+        sarcastic: default_of(|d| d.sarcastic.as_ref(), Outcome::Keep),
+        window: raw_defaults
+            .and_then(|d| d.window)
+            .unwrap_or(DEFAULT_WINDOW),
+        gap: raw_defaults.and_then(|d| d.gap).unwrap_or(0),
+    };
     let mut codes = Vec::with_capacity(raw.codes.len());
     let mut first_line: HashMap<String, usize> = HashMap::new();
     for spanned in &raw.codes {
@@ -194,7 +298,7 @@ pub(super) fn parse(path: &Path, source: &str) -> Result<Codebook> {
         };
         let mut rules = Vec::with_capacity(code.rules.len());
         for (index, rule) in code.rules.iter().enumerate() {
-            rules.push(validate_rule(&at, &id, index, rule, &languages)?);
+            rules.push(validate_rule(&at, &id, index, rule, &languages, &defaults)?);
         }
         codes.push(Code {
             id,
@@ -223,13 +327,33 @@ pub(super) fn parse(path: &Path, source: &str) -> Result<Codebook> {
                 ),
             ));
         }
-        for (rule, raw_rule) in code.rules.iter().zip(&spanned.get_ref().rules) {
-            let raw_rule = raw_rule.get_ref();
-            for (outcome, field) in [
-                (&rule.negated, &raw_rule.negated),
-                (&rule.hypothetical, &raw_rule.hypothetical),
+        for (rule, raw_spanned) in code.rules.iter().zip(&spanned.get_ref().rules) {
+            let raw_rule = raw_spanned.get_ref();
+            let defaults = raw.defaults.as_ref();
+            for (outcome, field, default_field) in [
+                (
+                    &rule.negated,
+                    &raw_rule.negated,
+                    defaults.and_then(|d| d.negated.as_ref()),
+                ),
+                (
+                    &rule.hypothetical,
+                    &raw_rule.hypothetical,
+                    defaults.and_then(|d| d.hypothetical.as_ref()),
+                ),
+                (
+                    &rule.third_party,
+                    &raw_rule.third_party,
+                    defaults.and_then(|d| d.third_party.as_ref()),
+                ),
+                (
+                    &rule.sarcastic,
+                    &raw_rule.sarcastic,
+                    defaults.and_then(|d| d.sarcastic.as_ref()),
+                ),
             ] {
-                if let (Outcome::Recode(target), Some(field)) = (outcome, field)
+                if let (Outcome::Recode(target), Some(field)) =
+                    (outcome, field.as_ref().or(default_field))
                     && !first_line.contains_key(target)
                 {
                     return Err(at.error(
@@ -239,6 +363,24 @@ pub(super) fn parse(path: &Path, source: &str) -> Result<Codebook> {
                             rule.name
                         ),
                     ));
+                }
+            }
+            if let RuleKind::Derived { from, not_from } = &rule.kind {
+                let span = raw_spanned.span();
+                for source in from.iter().flatten().chain(not_from) {
+                    let known = first_line.contains_key(source)
+                        || codes
+                            .iter()
+                            .any(|c| c.rules.iter().any(|r| r.name == *source));
+                    if !known {
+                        return Err(at.error(
+                            span.clone(),
+                            format!(
+                                "code `{}`, rule {}: `{source}` in `from`/`not_from` is neither a code id nor a rule name",
+                                code.id, rule.name
+                            ),
+                        ));
+                    }
                 }
             }
         }
@@ -267,6 +409,7 @@ fn validate_rule(
     index: usize,
     spanned: &Spanned<RawRule>,
     languages: &BTreeMap<String, LanguageLists>,
+    defaults: &Defaults,
 ) -> Result<Rule> {
     let span = spanned.span();
     let raw = spanned.get_ref();
@@ -286,14 +429,15 @@ fn validate_rule(
             .map(|w| Term::parse(w).map_err(&fail))
             .collect()
     };
-    let kind = match (&raw.terms, &raw.regex, &raw.near) {
-        (Some(list), None, None) => {
+    let has_answer = raw.answer.is_some();
+    let kind = match (&raw.terms, &raw.regex, &raw.near, &raw.from) {
+        (Some(list), None, None, None) => {
             if list.is_empty() {
                 return Err(fail("`terms` is empty".into()));
             }
             RuleKind::Terms(terms(list)?)
         }
-        (None, Some(pattern), None) => {
+        (None, Some(pattern), None, None) => {
             let regex = RegexBuilder::new(pattern.get_ref())
                 .case_insensitive(true)
                 .size_limit(1 << 20)
@@ -307,7 +451,7 @@ fn validate_rule(
                 })?;
             RuleKind::Regex(regex)
         }
-        (None, None, Some(pair)) => {
+        (None, None, Some(pair), None) => {
             let [a, b] = pair.as_slice() else {
                 return Err(fail(format!(
                     "`near` takes exactly two terms, got {}",
@@ -320,24 +464,58 @@ fn validate_rule(
                 within: raw.within.unwrap_or(5),
             }
         }
+        (None, None, None, Some(from)) => {
+            if from.is_empty() {
+                return Err(fail("`from` is empty".into()));
+            }
+            RuleKind::Derived {
+                from: from
+                    .iter()
+                    .map(|entry| entry.split('|').map(|s| s.trim().to_owned()).collect())
+                    .collect(),
+                not_from: raw.not_from.iter().map(|s| s.trim().to_owned()).collect(),
+            }
+        }
+        (None, None, None, None) if has_answer => {
+            if raw.question.is_empty() {
+                return Err(fail(
+                    "an `answer` rule without terms needs `question` terms".into(),
+                ));
+            }
+            RuleKind::Answer
+        }
         _ => {
             return Err(fail(
-                "give exactly one of `terms`, `regex` or `near`".into(),
+                "give exactly one of `terms`, `regex`, `near` or `from` (or `question` with `answer`)".into(),
             ));
         }
     };
     if raw.within.is_some() && raw.near.is_none() {
         return Err(fail("`within` only goes with `near`".into()));
     }
-    let outcome = |field: &Option<Spanned<String>>, default: Outcome| match field
-        .as_ref()
-        .map(|f| f.get_ref().as_str())
-    {
-        None => default,
-        Some("drop") => Outcome::Drop,
-        Some("keep") => Outcome::Keep,
-        Some(other) => Outcome::Recode(other.to_owned()),
+    if !raw.not_from.is_empty() && raw.from.is_none() {
+        return Err(fail("`not_from` only goes with `from`".into()));
+    }
+    let multi_word = match &kind {
+        RuleKind::Terms(list) => list.iter().any(|t| t.words.len() > 1),
+        RuleKind::Near { a, b, .. } => a.words.len() > 1 || b.words.len() > 1,
+        _ => false,
     };
+    if raw.gap.is_some() && !multi_word {
+        return Err(fail(
+            "`gap` has no effect: it allows words between the words of a multi-word term, and this rule has none".into(),
+        ));
+    }
+    if let RuleKind::Derived { .. } = kind
+        && (raw.gap.is_some()
+            || !raw.exclude.is_empty()
+            || !raw.unless.is_empty()
+            || raw.window.is_some())
+    {
+        return Err(fail(
+            "a `from` rule derives a code from other codings: `gap`, `exclude`, `unless` and `window` do not apply".into(),
+        ));
+    }
     if let Some(language) = &raw.language
         && !languages.contains_key(language)
     {
@@ -358,15 +536,48 @@ fn validate_rule(
             }
         },
     };
+    let agent = match &raw.agent {
+        None => None,
+        Some(a) => Some(match a.get_ref().as_str() {
+            "respondent" => AgentRequirement::Respondent,
+            "organisation" | "organization" => AgentRequirement::Organisation,
+            "third_party" => AgentRequirement::ThirdParty,
+            "not_respondent" => AgentRequirement::NotRespondent,
+            other => {
+                return Err(at.error(
+                    a.span(),
+                    format!("code `{code}`, rule {name}: agent {other:?} is none of respondent, organisation, third_party, not_respondent"),
+                ));
+            }
+        }),
+    };
+    let answer = match &raw.answer {
+        None => None,
+        Some(a) => Some(match a.get_ref().as_str() {
+            "yes" => Polarity::Yes,
+            "no" => Polarity::No,
+            other => {
+                return Err(at.error(
+                    a.span(),
+                    format!("code `{code}`, rule {name}: answer {other:?} is neither yes nor no"),
+                ));
+            }
+        }),
+    };
     Ok(Rule {
         name: name.clone(),
         kind,
-        gap: raw.gap.unwrap_or(0),
+        gap: raw.gap.unwrap_or(defaults.gap),
         exclude: terms(&raw.exclude)?,
         unless: terms(&raw.unless)?,
-        negated: outcome(&raw.negated, Outcome::Drop),
-        hypothetical: outcome(&raw.hypothetical, Outcome::Keep),
-        window: raw.window.unwrap_or(DEFAULT_WINDOW),
+        negated: outcome(raw.negated.as_ref(), &defaults.negated),
+        hypothetical: outcome(raw.hypothetical.as_ref(), &defaults.hypothetical),
+        third_party: outcome(raw.third_party.as_ref(), &defaults.third_party),
+        sarcastic: outcome(raw.sarcastic.as_ref(), &defaults.sarcastic),
+        agent,
+        question: terms(&raw.question)?,
+        answer,
+        window: raw.window.unwrap_or(defaults.window),
         language: raw.language.clone(),
         role,
         speaker: raw.speaker.as_deref().map(crate::text::fold),

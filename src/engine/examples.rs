@@ -35,7 +35,10 @@ pub fn test_examples(codebook: &Codebook) -> (usize, Vec<ExampleFailure>) {
             .chain(code.counterexamples.iter().map(|t| (false, t)).enumerate());
         for (index, (is_example, text)) in cases {
             checked += 1;
-            let language = crate::text::guess_language([text.as_str()]).unwrap_or("nl");
+            let spoken = text
+                .lines()
+                .map(|l| l.strip_prefix("I:").or(l.strip_prefix("R:")).unwrap_or(l));
+            let language = crate::text::guess_language(spoken).unwrap_or("nl");
             let codings = engine.code_text(text, language);
             let hits: Vec<Coding> = codings
                 .iter()

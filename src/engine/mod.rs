@@ -1,15 +1,24 @@
 //! The coding engine: applies a codebook's rules to the respondent segments of documents and
 //! records, for every coding, which rule matched which words.
+//!
+//! A document is coded turn by turn. Each segment is analysed once ([`analysis`]: words,
+//! lemmas, clauses, who acts, third-party stories, sarcasm), read together with the
+//! interviewer's preceding question; every rule's candidates are judged in that context
+//! ([`judge`]); then codes that follow from other codes of the turn are derived ([`derive`]).
 
+pub mod analysis;
+mod derive;
 pub mod examples;
+mod judge;
 pub mod matcher;
 
 use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use crate::codebook::{Codebook, LanguageLists, Outcome, Rule, RuleKind};
+use crate::codebook::{Codebook, LanguageLists, Polarity, Rule, RuleKind, Term};
 use crate::corpus::{Document, Role, Segment};
+use analysis::{Analysis, Discourse};
 use matcher::{Occurrence, Scan, TermId, TermSet};
 
 /// One code applied to one segment by one rule.
@@ -23,9 +32,11 @@ pub struct Coding {
     pub end: usize,
     /// The code id.
     pub code: String,
-    /// The rule that matched, with `(negated)` or `(hypothetical)` when it was recoded.
+    /// The rule that matched, with `(negated)`, `(hypothetical)`, `(third party)` or
+    /// `(sarcastic)` when it recoded the match to another code.
     pub rule: String,
-    /// The matched words (`…` marks skipped words).
+    /// The matched words (`…` marks skipped words); for a derived coding, the codings it
+    /// came from.
     pub matched: String,
 }
 
@@ -43,14 +54,30 @@ struct CompiledRule<'a> {
     near: Option<(TermId, TermId, usize)>,
     exclude: Vec<TermId>,
     unless: Vec<TermId>,
+    question: Vec<TermId>,
 }
 
-#[derive(Default)]
-struct LanguageTerms {
+/// The term ids of one language's lists (see [`LanguageLists`]).
+#[derive(Default, Debug)]
+pub struct LanguageTerms {
     negators: Vec<TermId>,
+    correlative: Vec<TermId>,
     clause_breaks: Vec<TermId>,
     hypothetical: Vec<TermId>,
     not_negation: Vec<TermId>,
+    not_hypothetical: Vec<TermId>,
+    respondent: Vec<TermId>,
+    passive: Vec<TermId>,
+    organisation: Vec<TermId>,
+    third_party: Vec<TermId>,
+    pronouns: Vec<TermId>,
+    speech: Vec<TermId>,
+    sarcasm: Vec<TermId>,
+    yes: Vec<TermId>,
+    no: Vec<TermId>,
+    /// Every phrase of the lists and of the rules' `unless` and `exclude`: a clause-break
+    /// word inside one of them does not break.
+    phrases: Vec<TermId>,
 }
 
 /// A codebook compiled for coding.
@@ -67,6 +94,29 @@ struct Candidate {
     bytes: (usize, usize),
 }
 
+/// A respondent turn being coded: its analysed segments and what it answers.
+struct Turn<'t> {
+    segments: Vec<(&'t Segment, Analysis)>,
+    question: Option<Question>,
+    polarity: Option<(Polarity, Vec<usize>)>,
+}
+
+/// The interviewer's turn a respondent turn answers.
+struct Question {
+    text: String,
+    scan: Scan,
+}
+
+impl Question {
+    /// The first occurrence of any of `terms`, as written.
+    fn find(&self, terms: &[TermId]) -> Option<&str> {
+        let o = terms
+            .iter()
+            .find_map(|&t| self.scan.occurrences(t).first())?;
+        Some(&self.text[self.scan.words[o.first()].start..self.scan.words[o.last()].end])
+    }
+}
+
 impl<'a> Engine<'a> {
     /// Compiles every rule of `codebook`.
     pub fn new(codebook: &'a Codebook, options: EngineOptions) -> Engine<'a> {
@@ -78,41 +128,35 @@ impl<'a> Engine<'a> {
                     RuleKind::Terms(list) => {
                         (list.iter().map(|t| terms.add(t, rule.gap)).collect(), None)
                     }
-                    RuleKind::Regex(_) => (Vec::new(), None),
                     RuleKind::Near { a, b, within } => (
                         Vec::new(),
                         Some((terms.add(a, rule.gap), terms.add(b, rule.gap), *within)),
                     ),
+                    RuleKind::Regex(_) | RuleKind::Answer | RuleKind::Derived { .. } => {
+                        (Vec::new(), None)
+                    }
                 };
+                let mut add_all = |list: &[Term]| list.iter().map(|t| terms.add(t, 0)).collect();
                 rules.push(CompiledRule {
                     code: &code.id,
                     rule,
                     terms: rule_terms,
                     near,
-                    exclude: rule.exclude.iter().map(|t| terms.add(t, 0)).collect(),
-                    unless: rule.unless.iter().map(|t| terms.add(t, 0)).collect(),
+                    exclude: add_all(&rule.exclude),
+                    unless: add_all(&rule.unless),
+                    question: add_all(&rule.question),
                 });
             }
         }
+        let rule_phrases: Vec<TermId> = rules
+            .iter()
+            .flat_map(|r| r.exclude.iter().chain(&r.unless).copied())
+            .collect();
         let mut languages = HashMap::new();
         for (name, lists) in &codebook.languages {
-            let LanguageLists {
-                negators,
-                clause_breaks,
-                hypothetical,
-                not_negation,
-            } = lists;
-            let mut add_all =
-                |list: &[crate::codebook::Term]| list.iter().map(|t| terms.add(t, 0)).collect();
-            languages.insert(
-                name.as_str(),
-                LanguageTerms {
-                    negators: add_all(negators),
-                    clause_breaks: add_all(clause_breaks),
-                    hypothetical: add_all(hypothetical),
-                    not_negation: add_all(not_negation),
-                },
-            );
+            let mut compiled = compile_language(&mut terms, lists);
+            compiled.phrases.extend(&rule_phrases);
+            languages.insert(name.as_str(), compiled);
         }
         Engine {
             terms,
@@ -138,17 +182,32 @@ impl<'a> Engine<'a> {
             .collect()
     }
 
-    /// Codes one document's segments, sorted by segment and position.
+    /// Codes one document turn by turn; the codings are sorted by segment and position.
     pub fn code_document(&self, doc: &Document) -> Vec<Coding> {
         let mut out = Vec::new();
-        for segment in &doc.segments {
-            let codable = match segment.role {
+        let mut question: Vec<&Segment> = Vec::new();
+        let mut index = 0;
+        let segments = &doc.segments;
+        while index < segments.len() {
+            let turn = segments[index].turn;
+            let end = segments[index..]
+                .iter()
+                .position(|s| s.turn != turn)
+                .map_or(segments.len(), |p| index + p);
+            let turn_segments: Vec<&Segment> = segments[index..end].iter().collect();
+            index = end;
+            let role = turn_segments[0].role;
+            let codable = match role {
                 Role::Respondent => true,
                 Role::Interviewer => self.options.code_interviewer,
                 Role::Preamble => false,
             };
             if codable {
-                self.code_segment(segment, &doc.language, &mut out);
+                let asked = (role == Role::Respondent).then_some(question.as_slice());
+                self.code_turn(&turn_segments, asked, &doc.language, &mut out);
+            }
+            if role == Role::Interviewer {
+                question = turn_segments;
             }
         }
         out.sort();
@@ -156,65 +215,144 @@ impl<'a> Engine<'a> {
         out
     }
 
-    /// Codes a single respondent text (used to test examples).
+    /// Codes a single respondent text (used to test examples). A text of the form
+    /// `I: question` + newline + `R: answer` is coded as the answer to that question.
     pub fn code_text(&self, text: &str, language: &str) -> Vec<Coding> {
-        let segment = Segment {
-            index: 1,
-            turn: 1,
+        let (question, answer) = match text.strip_prefix("I:").and_then(|t| t.split_once("\nR:")) {
+            Some((q, a)) => (Some(q.trim()), a.trim_start()),
+            None => (None, text),
+        };
+        let offset = text.len() - answer.len();
+        let respondent = |index, text: &str, start| Segment {
+            index,
+            turn: index,
             paragraph: 1,
             speaker: String::new(),
             role: Role::Respondent,
-            start: 0,
-            end: text.chars().count(),
+            start,
+            end: start + text.chars().count(),
             timestamp: None,
             end_timestamp: None,
             text: text.to_owned(),
         };
+        let interviewer = question.map(|q| Segment {
+            role: Role::Interviewer,
+            ..respondent(0, q, 0)
+        });
+        let segment = respondent(1, answer, text[..offset].chars().count());
+        let asked: Vec<&Segment> = interviewer.iter().collect();
         let mut out = Vec::new();
-        self.code_segment(&segment, language, &mut out);
+        self.code_turn(&[&segment], Some(&asked), language, &mut out);
         out.sort();
         out.dedup();
         out
     }
 
-    fn code_segment(&self, segment: &Segment, language: &str, out: &mut Vec<Coding>) {
-        let scan = self.terms.scan(&segment.text, language);
+    /// Codes the segments of one turn, then derives the codes that follow from them.
+    fn code_turn(
+        &self,
+        segments: &[&Segment],
+        asked: Option<&[&Segment]>,
+        language: &str,
+        out: &mut Vec<Coding>,
+    ) {
         let lang = self.languages.get(language);
-        let clause = clauses(&segment.text, &scan, lang);
+        let mut discourse = Discourse::default();
+        let question = asked.filter(|q| !q.is_empty()).map(|q| {
+            let text = q
+                .iter()
+                .map(|s| s.text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n");
+            let scan = self.terms.scan(&text, language);
+            discourse.follow(&scan, lang);
+            Question { text, scan }
+        });
+        let analysed: Vec<(&Segment, Analysis)> = segments
+            .iter()
+            .map(|s| {
+                (
+                    *s,
+                    analysis::analyse(&self.terms, &s.text, language, lang, &mut discourse),
+                )
+            })
+            .collect();
+        let polarity = analysed
+            .first()
+            .and_then(|(_, a)| analysis::polarity(a, lang));
+        let turn = Turn {
+            segments: analysed,
+            question,
+            polarity,
+        };
+        let first = out.len();
+        for (segment, analysis) in &turn.segments {
+            self.code_segment(&turn, segment, analysis, language, lang, out);
+        }
+        derive::derive(&self.rules, &turn, language, out, first);
+    }
+
+    fn code_segment(
+        &self,
+        turn: &Turn<'_>,
+        segment: &Segment,
+        analysis: &Analysis,
+        language: &str,
+        lang: Option<&LanguageTerms>,
+        out: &mut Vec<Coding>,
+    ) {
         let mut offsets = CharOffsets::new(&segment.text, segment.start);
-        let speaker = crate::text::fold(&segment.speaker);
         for compiled in &self.rules {
-            let rule = compiled.rule;
-            if rule.language.as_deref().is_some_and(|l| l != language)
-                || rule.role.is_some_and(|r| r != segment.role)
-                || rule.speaker.as_ref().is_some_and(|s| *s != speaker)
+            if !applies(compiled.rule, segment, language) {
+                continue;
+            }
+            let asked = turn
+                .question
+                .as_ref()
+                .and_then(|q| q.find(&compiled.question));
+            if !compiled.question.is_empty() && asked.is_none() {
+                continue;
+            }
+            let is_first = turn
+                .segments
+                .first()
+                .is_some_and(|(s, _)| s.index == segment.index);
+            if let Some(wanted) = compiled.rule.answer
+                && !(is_first && turn.polarity.as_ref().is_some_and(|(p, _)| *p == wanted))
             {
                 continue;
             }
-            for candidate in self.candidates(compiled, &scan, &segment.text) {
-                let context = Context {
-                    scan: &scan,
-                    clause: &clause,
-                    window: rule.window,
-                    words: &candidate.words,
-                };
-                let Some((code, suffix)) = judge(compiled, &context, lang) else {
+            for candidate in self.candidates(compiled, turn, analysis, &segment.text, is_first) {
+                let Some((code, suffix)) = judge::judge(compiled, analysis, &candidate.words, lang)
+                else {
                     continue;
                 };
                 let (start, end) = candidate.bytes;
+                let mut matched = matched_text(&segment.text, &analysis.scan, &candidate);
+                if let Some(asked) = asked {
+                    matched.push_str(&format!(" [question: {asked}]"));
+                }
                 out.push(Coding {
                     segment: segment.index,
                     start: offsets.at(start),
                     end: offsets.at(end),
                     code: code.to_owned(),
-                    rule: format!("{}{suffix}", rule.name),
-                    matched: matched_text(&segment.text, &scan, &candidate),
+                    rule: format!("{}{suffix}", compiled.rule.name),
+                    matched,
                 });
             }
         }
     }
 
-    fn candidates(&self, compiled: &CompiledRule<'_>, scan: &Scan, text: &str) -> Vec<Candidate> {
+    fn candidates(
+        &self,
+        compiled: &CompiledRule<'_>,
+        turn: &Turn<'_>,
+        analysis: &Analysis,
+        text: &str,
+        is_first: bool,
+    ) -> Vec<Candidate> {
+        let scan = &analysis.scan;
         let from_words = |words: Vec<usize>| Candidate {
             bytes: (
                 scan.words[words[0]].start,
@@ -235,6 +373,11 @@ impl<'a> Engine<'a> {
                     }
                 })
                 .collect(),
+            (RuleKind::Answer, _) => match (&turn.polarity, is_first) {
+                (Some((_, words)), true) => vec![from_words(words.clone())],
+                _ => Vec::new(),
+            },
+            (RuleKind::Derived { .. }, _) => Vec::new(),
             (_, Some((a, b, within))) => {
                 let mut out = Vec::new();
                 for x in scan.occurrences(a) {
@@ -264,6 +407,60 @@ impl<'a> Engine<'a> {
     }
 }
 
+/// Whether a rule's language, role and speaker filters let it code `segment`.
+fn applies(rule: &Rule, segment: &Segment, language: &str) -> bool {
+    rule.language.as_deref().is_none_or(|l| l == language)
+        && rule.role.is_none_or(|r| r == segment.role)
+        && rule
+            .speaker
+            .as_ref()
+            .is_none_or(|s| *s == crate::text::fold(&segment.speaker))
+}
+
+fn compile_language(terms: &mut TermSet, lists: &LanguageLists) -> LanguageTerms {
+    let LanguageLists {
+        negators,
+        correlative,
+        clause_breaks,
+        hypothetical,
+        not_negation,
+        not_hypothetical,
+        respondent,
+        passive,
+        organisation,
+        third_party,
+        pronouns,
+        speech,
+        sarcasm,
+        yes,
+        no,
+    } = lists;
+    let mut phrases = Vec::new();
+    let mut add_all = |list: &[Term]| -> Vec<TermId> {
+        let ids: Vec<TermId> = list.iter().map(|t| terms.add(t, 0)).collect();
+        phrases.extend(&ids);
+        ids
+    };
+    LanguageTerms {
+        negators: add_all(negators),
+        correlative: add_all(correlative),
+        clause_breaks: add_all(clause_breaks),
+        hypothetical: add_all(hypothetical),
+        not_negation: add_all(not_negation),
+        not_hypothetical: add_all(not_hypothetical),
+        respondent: add_all(respondent),
+        passive: add_all(passive),
+        organisation: add_all(organisation),
+        third_party: add_all(third_party),
+        pronouns: add_all(pronouns),
+        speech: add_all(speech),
+        sarcasm: add_all(sarcasm),
+        yes: add_all(yes),
+        no: add_all(no),
+        phrases,
+    }
+}
+
 /// Words strictly between two non-overlapping occurrences.
 fn distance(x: &Occurrence, y: &Occurrence) -> usize {
     if x.last() < y.first() {
@@ -271,113 +468,6 @@ fn distance(x: &Occurrence, y: &Occurrence) -> usize {
     } else {
         x.first() - y.last() - 1
     }
-}
-
-/// Clause number of each word: punctuation and the language's clause-break words end a clause.
-fn clauses(text: &str, scan: &Scan, lang: Option<&LanguageTerms>) -> Vec<usize> {
-    let mut breaks_before = vec![false; scan.words.len()];
-    for (i, pair) in scan.words.windows(2).enumerate() {
-        let between = &text[pair[0].end..pair[1].start];
-        breaks_before[i + 1] =
-            between.contains([',', ';', ':', '.', '!', '?', '(', ')', '—', '–', '\n']);
-    }
-    if let Some(lang) = lang {
-        for &term in &lang.clause_breaks {
-            for o in scan.occurrences(term) {
-                breaks_before[o.first()] = true;
-            }
-        }
-    }
-    let mut current = 0;
-    breaks_before
-        .iter()
-        .map(|&b| {
-            current += usize::from(b);
-            current
-        })
-        .collect()
-}
-
-struct Context<'s> {
-    scan: &'s Scan,
-    clause: &'s [usize],
-    window: usize,
-    words: &'s [usize],
-}
-
-impl Context<'_> {
-    /// Occurrences of `terms` in the match's clauses within the window, not among the matched
-    /// words themselves and not inside an occurrence of one of `exceptions`; each counted once.
-    fn nearby(&self, terms: &[TermId], allow_overlap: bool, exceptions: &[TermId]) -> usize {
-        let (Some(&first), Some(&last)) = (self.words.first(), self.words.last()) else {
-            return 0;
-        };
-        let (low, high) = (first.saturating_sub(self.window), last + self.window);
-        let (clause_low, clause_high) = (self.clause[first], self.clause[last]);
-        let mut seen: Vec<usize> = Vec::new();
-        for &term in terms {
-            for o in self.scan.occurrences(term) {
-                let in_reach = o.first() >= low
-                    && o.last() <= high
-                    && self.clause[o.first()] >= clause_low
-                    && self.clause[o.last()] <= clause_high;
-                let part_of_match = o.words.iter().any(|w| self.words.contains(w));
-                let excepted = exceptions
-                    .iter()
-                    .any(|&e| self.scan.occurrences(e).iter().any(|x| x.overlaps(o)));
-                if in_reach
-                    && (allow_overlap || !part_of_match)
-                    && !excepted
-                    && !seen.contains(&o.first())
-                {
-                    seen.push(o.first());
-                }
-            }
-        }
-        seen.len()
-    }
-
-    fn overlaps_any(&self, terms: &[TermId]) -> bool {
-        let (Some(&first), Some(&last)) = (self.words.first(), self.words.last()) else {
-            return false;
-        };
-        terms.iter().any(|&t| {
-            self.scan
-                .occurrences(t)
-                .iter()
-                .any(|o| o.first() <= last && o.last() >= first)
-        })
-    }
-}
-
-/// Decides what a match counts for: `None` when it is dropped, else the code and a note.
-fn judge<'r>(
-    compiled: &'r CompiledRule<'_>,
-    context: &Context<'_>,
-    lang: Option<&LanguageTerms>,
-) -> Option<(&'r str, &'static str)> {
-    let rule = compiled.rule;
-    if context.overlaps_any(&compiled.exclude) || context.nearby(&compiled.unless, true, &[]) > 0 {
-        return None;
-    }
-    let Some(lang) = lang else {
-        return Some((compiled.code, ""));
-    };
-    if context.nearby(&lang.negators, false, &lang.not_negation) % 2 == 1 {
-        match &rule.negated {
-            Outcome::Drop => return None,
-            Outcome::Recode(code) => return Some((code, " (negated)")),
-            Outcome::Keep => {}
-        }
-    }
-    if context.nearby(&lang.hypothetical, false, &[]) > 0 {
-        match &rule.hypothetical {
-            Outcome::Drop => return None,
-            Outcome::Recode(code) => return Some((code, " (hypothetical)")),
-            Outcome::Keep => {}
-        }
-    }
-    Some((compiled.code, ""))
 }
 
 fn matched_text(text: &str, scan: &Scan, candidate: &Candidate) -> String {

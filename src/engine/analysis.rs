@@ -1,0 +1,246 @@
+//! The linguistic layer: what the engine knows about a segment beyond its words, computed
+//! once per segment from the codebook's language lists: clauses, who acts in each clause,
+//! which words tell a third party's story, which sentences are sarcastic, and whether the
+//! answer opens with yes or no.
+
+use super::LanguageTerms;
+use super::matcher::{Occurrence, Scan, TermId, TermSet};
+use crate::codebook::{Agent, Polarity};
+
+/// Punctuation that ends a clause; `.`, `!` and `?` also end the sentence.
+const CLAUSE_PUNCTUATION: [char; 10] = [',', ';', ':', '.', '!', '?', '(', ')', '—', '–'];
+
+/// What the engine knows about one segment.
+#[derive(Debug)]
+pub struct Analysis {
+    /// The words and the terms found in them.
+    pub scan: Scan,
+    /// Clause number of each word.
+    pub clause: Vec<usize>,
+    /// Who acts in each clause (`None`: no subject found).
+    pub agent: Vec<Option<Agent>>,
+    /// Whether each word belongs to a third party's story.
+    pub third_party: Vec<bool>,
+    /// Whether each sentence is sarcastic.
+    pub sarcastic: Vec<bool>,
+}
+
+/// What carries over from one clause to the next within a turn: the organisation or third
+/// party last mentioned, which a pronoun refers back to.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Discourse {
+    last_referent: Option<Agent>,
+}
+
+impl Discourse {
+    /// Follows the mentions of a text the respondent answers (the interviewer's question).
+    pub fn follow(&mut self, scan: &Scan, lang: Option<&LanguageTerms>) {
+        if let Some(lang) = lang {
+            let marks = marks(scan, lang);
+            if let Some(last) = marks.iter().rev().find_map(|(_, m)| m.referent()) {
+                self.last_referent = Some(last);
+            }
+        }
+    }
+}
+
+/// A word that says something about who acts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    Respondent,
+    Organisation,
+    ThirdParty,
+    Pronoun,
+    Speech,
+}
+
+impl Mark {
+    fn referent(self) -> Option<Agent> {
+        match self {
+            Mark::Organisation => Some(Agent::Organisation),
+            Mark::ThirdParty => Some(Agent::ThirdParty),
+            _ => None,
+        }
+    }
+}
+
+/// The agent marks of a scan, by first word, in word order. A respondent pronoun inside a
+/// passive phrase ("ik werd gebeld") is no agent.
+fn marks(scan: &Scan, lang: &LanguageTerms) -> Vec<(usize, Mark)> {
+    let passive: Vec<&Occurrence> = lang
+        .passive
+        .iter()
+        .flat_map(|&t| scan.occurrences(t))
+        .collect();
+    let mut out = Vec::new();
+    let add = |terms: &[TermId], mark: Mark, out: &mut Vec<(usize, Mark)>| {
+        for &t in terms {
+            for o in scan.occurrences(t) {
+                if mark == Mark::Respondent && passive.iter().any(|p| p.overlaps(o)) {
+                    continue;
+                }
+                out.push((o.first(), mark));
+            }
+        }
+    };
+    add(&lang.respondent, Mark::Respondent, &mut out);
+    add(&lang.organisation, Mark::Organisation, &mut out);
+    add(&lang.third_party, Mark::ThirdParty, &mut out);
+    add(&lang.pronouns, Mark::Pronoun, &mut out);
+    add(&lang.speech, Mark::Speech, &mut out);
+    out.sort_by_key(|(w, m)| (*w, *m as u8));
+    // A word that is both an organisation and a third party ("mijn buurvrouw van de
+    // gemeente") counts once, as the first kind listed.
+    out.dedup_by_key(|(w, m)| (*w, *m == Mark::Speech));
+    out
+}
+
+/// Analyses a segment's text. `phrases` are the terms whose clause-break words do not break
+/// (a break inside "hadden ze maar" is part of the phrase).
+pub fn analyse(
+    terms: &TermSet,
+    text: &str,
+    language: &str,
+    lang: Option<&LanguageTerms>,
+    discourse: &mut Discourse,
+) -> Analysis {
+    let scan = terms.scan(text, language);
+    let clause = clauses(text, &scan, lang);
+    let clauses_count = clause.last().map_or(0, |c| c + 1);
+    let sentences = scan.sentence.last().map_or(0, |s| s + 1);
+    let mut agent = vec![None; clauses_count];
+    let mut third_party = vec![false; scan.words.len()];
+    let mut sarcastic = vec![false; sentences];
+    let Some(lang) = lang else {
+        return Analysis {
+            scan,
+            clause,
+            agent,
+            third_party,
+            sarcastic,
+        };
+    };
+    for &t in &lang.sarcasm {
+        for o in scan.occurrences(t) {
+            sarcastic[scan.sentence[o.first()]] = true;
+        }
+    }
+    let marks = marks(&scan, lang);
+    // Words of each clause: clauses are numbered in word order, so a clause is a range.
+    let mut first_word = vec![usize::MAX; clauses_count];
+    for (w, &c) in clause.iter().enumerate().rev() {
+        first_word[c] = w;
+    }
+    let mut reported: Option<(usize, bool)> = None; // (sentence, quoted)
+    for c in 0..clauses_count {
+        let start = first_word[c];
+        let end = first_word.get(c + 1).copied().unwrap_or(scan.words.len());
+        let sentence = scan.sentence[start];
+        let in_clause: Vec<(usize, Mark)> = marks
+            .iter()
+            .copied()
+            .filter(|(w, _)| (start..end).contains(w))
+            .collect();
+        let subject = if in_clause.iter().any(|(_, m)| *m == Mark::Respondent) {
+            Some(Agent::Respondent)
+        } else {
+            in_clause.iter().find_map(|(_, m)| match m {
+                Mark::Organisation => Some(Agent::Organisation),
+                Mark::ThirdParty => Some(Agent::ThirdParty),
+                Mark::Pronoun => Some(discourse.last_referent.unwrap_or(Agent::Organisation)),
+                _ => None,
+            })
+        };
+        // A clause without a subject of its own shares the previous one's ("en was blij").
+        let inherited = (c > 0 && scan.sentence[first_word[c - 1]] == sentence)
+            .then(|| agent[c - 1])
+            .flatten();
+        agent[c] = subject.or(inherited);
+        let in_story = match reported {
+            Some((s, quoted)) if s == sentence => quoted || agent[c] != Some(Agent::Respondent),
+            _ => false,
+        };
+        if agent[c] == Some(Agent::ThirdParty) || in_story {
+            third_party[start..end].fill(true);
+        }
+        if agent[c] == Some(Agent::ThirdParty)
+            && let Some((w, _)) = in_clause.iter().find(|(_, m)| *m == Mark::Speech)
+        {
+            let after = scan.words[*w].end;
+            let next = scan.words.get(w + 1).map_or(text.len(), |n| n.start);
+            reported = Some((sentence, text[after..next].contains(':')));
+        }
+        // A later pronoun refers to the clause's subject, else to its last mention.
+        let referent = match agent[c] {
+            Some(Agent::Respondent) | None => {
+                in_clause.iter().rev().find_map(|(_, m)| m.referent())
+            }
+            subject => subject,
+        };
+        if referent.is_some() {
+            discourse.last_referent = referent;
+        }
+    }
+    Analysis {
+        scan,
+        clause,
+        agent,
+        third_party,
+        sarcastic,
+    }
+}
+
+/// Clause number of each word: punctuation and the language's clause-break words end a
+/// clause, except a break word inside a contiguous phrase of the language's lists.
+fn clauses(text: &str, scan: &Scan, lang: Option<&LanguageTerms>) -> Vec<usize> {
+    let mut punctuation = vec![false; scan.words.len()];
+    for (i, pair) in scan.words.windows(2).enumerate() {
+        punctuation[i + 1] = text[pair[0].end..pair[1].start].contains(CLAUSE_PUNCTUATION);
+    }
+    let mut word_break = vec![false; scan.words.len()];
+    if let Some(lang) = lang {
+        for &term in &lang.clause_breaks {
+            for o in scan.occurrences(term) {
+                word_break[o.first()] = true;
+            }
+        }
+        for &term in &lang.phrases {
+            for o in scan.occurrences(term) {
+                let contiguous = o.words.windows(2).all(|p| p[1] == p[0] + 1);
+                if contiguous && o.words.len() > 1 {
+                    word_break[o.first() + 1..=o.last()].fill(false);
+                }
+            }
+        }
+    }
+    let mut current = 0;
+    (0..scan.words.len())
+        .map(|i| {
+            current += usize::from(i > 0 && (punctuation[i] || word_break[i]));
+            current
+        })
+        .collect()
+}
+
+/// The polarity an answer opens with: a yes or no word among its first words, with the
+/// words that say it.
+pub fn polarity(
+    analysis: &Analysis,
+    lang: Option<&LanguageTerms>,
+) -> Option<(Polarity, Vec<usize>)> {
+    const OPENING_WORDS: usize = 4;
+    let lang = lang?;
+    let scan = &analysis.scan;
+    let mut best: Option<(usize, Polarity, Vec<usize>)> = None;
+    for (terms, polarity) in [(&lang.yes, Polarity::Yes), (&lang.no, Polarity::No)] {
+        for &t in terms {
+            for o in scan.occurrences(t) {
+                if o.first() < OPENING_WORDS && best.as_ref().is_none_or(|(w, _, _)| o.first() < *w)
+                {
+                    best = Some((o.first(), polarity, o.words.clone()));
+                }
+            }
+        }
+    }
+    best.map(|(_, p, words)| (p, words))
+}

@@ -1,0 +1,76 @@
+//! Turn-level derivations: codes that follow from other codings of the same turn
+//! (`from = [...]` rules), such as ambivalence when a welcome and a worry about the same
+//! contact stand together. A derived coding sits on the first coding it came from and
+//! names all of them in `matched`.
+
+use super::{Coding, CompiledRule, Turn, applies};
+use crate::codebook::{Codebook, RuleKind};
+
+/// Whether `coding` meets a `from` alternative: a code id (the coding's code or below it)
+/// or a rule name (the rule that made it, whatever it was recoded to).
+fn meets(coding: &Coding, alternative: &str) -> bool {
+    let rule = coding
+        .rule
+        .split_once(" (")
+        .map_or(coding.rule.as_str(), |(name, _)| name);
+    Codebook::is_within(&coding.code, alternative) || rule == alternative
+}
+
+/// Adds the derived codings of a turn whose codings are `out[first..]`, rule by rule in
+/// codebook order, so a derived code can feed a later derivation.
+pub(super) fn derive(
+    rules: &[CompiledRule<'_>],
+    turn: &Turn<'_>,
+    language: &str,
+    out: &mut Vec<Coding>,
+    first: usize,
+) {
+    let Some((segment, _)) = turn.segments.first() else {
+        return;
+    };
+    for compiled in rules {
+        let RuleKind::Derived { from, not_from } = &compiled.rule.kind else {
+            continue;
+        };
+        if !applies(compiled.rule, segment, language) {
+            continue;
+        }
+        let mut codings: Vec<&Coding> = out[first..].iter().collect();
+        codings.sort();
+        if codings.iter().any(|c| c.code == compiled.code)
+            || codings
+                .iter()
+                .any(|c| not_from.iter().any(|alt| meets(c, alt)))
+        {
+            continue;
+        }
+        let sources: Option<Vec<&Coding>> = from
+            .iter()
+            .map(|alternatives| {
+                codings
+                    .iter()
+                    .copied()
+                    .find(|c| alternatives.iter().any(|alt| meets(c, alt)))
+            })
+            .collect();
+        let Some(mut sources) = sources else {
+            continue;
+        };
+        let matched = sources
+            .iter()
+            .map(|c| format!("{}: {}", c.code, c.matched))
+            .collect::<Vec<_>>()
+            .join(" + ");
+        sources.sort();
+        let anchor = sources[0];
+        let derived = Coding {
+            segment: anchor.segment,
+            start: anchor.start,
+            end: anchor.end,
+            code: compiled.code.to_owned(),
+            rule: compiled.rule.name.clone(),
+            matched,
+        };
+        out.push(derived);
+    }
+}
