@@ -100,6 +100,6 @@ pub fn run(args: CooccurArgs) -> Result<ExitCode> {
             table
         }
     };
-    super::emit(&table, args.export.format, output.as_ref())?;
+    super::emit("co-occurrence", &table, args.export.format, output.as_ref())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -192,14 +192,9 @@ pub struct ExportArgs {
 }
 
 impl ExportArgs {
-    /// Checks the output file before any work (Parquet, being binary, needs one).
+    /// Checks the output file before any work (Parquet and Excel, being binary, need one).
     pub fn check(&self) -> Result<Option<OutputFile>> {
-        if self.format == crate::output::TableFormat::Parquet && self.output.is_none() {
-            return Err(Error::Usage(
-                "Parquet is a binary format: give an output file with -o FILE".into(),
-            ));
-        }
-        check_output(self.output.as_deref(), self.force)
+        check_binary_output(self.format, self.output.as_deref(), self.force)
     }
 }
 
@@ -313,6 +308,24 @@ impl InputArgs {
     }
 }
 
+/// Checks the `-o FILE` of a table format: binary formats (Parquet, Excel) need one.
+pub fn check_binary_output(
+    format: crate::output::TableFormat,
+    path: Option<&Path>,
+    force: bool,
+) -> Result<Option<OutputFile>> {
+    if format.is_binary() && path.is_none() {
+        return Err(Error::Usage(format!(
+            "{} is a binary format: give an output file with -o FILE",
+            match format {
+                crate::output::TableFormat::Xlsx => "Excel",
+                _ => "Parquet",
+            }
+        )));
+    }
+    check_output(path, force)
+}
+
 /// Checks an `-o FILE` before any work is done.
 pub fn check_output(path: Option<&Path>, force: bool) -> Result<Option<OutputFile>> {
     path.map(|p| OutputFile::check(p, force)).transpose()
@@ -336,13 +349,38 @@ pub fn write_or_print(output: Option<&OutputFile>, bytes: &[u8]) -> Result<()> {
     }
 }
 
-/// Writes a table in `format` to the output file, or prints it.
+/// Writes a table in `format` to the output file, or prints it (an Excel workbook has one
+/// sheet named `sheet`).
 pub fn emit(
+    sheet: &str,
     table: &crate::output::Table,
     format: crate::output::TableFormat,
     output: Option<&OutputFile>,
 ) -> Result<()> {
-    write_or_print(output, &table.to_bytes(format)?)
+    write_or_print(output, &table_bytes(sheet, table, format, output)?)
+}
+
+/// A table in `format`: a terminal table printed to standard output is fitted to the
+/// terminal (see [`crate::output::terminal_width`]); Excel gets one sheet named `sheet`.
+pub fn table_bytes(
+    sheet: &str,
+    table: &crate::output::Table,
+    format: crate::output::TableFormat,
+    output: Option<&OutputFile>,
+) -> Result<Vec<u8>> {
+    use crate::output::TableFormat;
+    match format {
+        TableFormat::Table if output.is_none() => Ok(table
+            .render_fitted(crate::output::terminal_width())
+            .into_bytes()),
+        TableFormat::Xlsx => crate::output::xlsx::workbook(&[(sheet, table)]),
+        _ => table.to_bytes(format),
+    }
+}
+
+/// A terminal table for standard output, fitted to the terminal.
+pub fn fitted(table: &crate::output::Table) -> String {
+    table.render_fitted(crate::output::terminal_width())
 }
 
 /// Document warnings printed by the analysis commands; `thema ingest` prints them all.

@@ -32,6 +32,6 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
     let coded = args.input.read_and_code()?;
     let by = args.by.clone().or_else(|| coded.study.by.clone());
     let table = report::frequencies(&coded.view(), by.as_deref(), &args.labels)?;
-    super::emit(&table, args.export.format, output.as_ref())?;
+    super::emit("frequencies", &table, args.export.format, output.as_ref())?;
     Ok(ExitCode::SUCCESS)
 }
