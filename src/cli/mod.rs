@@ -230,11 +230,7 @@ impl InputArgs {
     /// Reads the inputs and prints at most `shown` document warnings (all with `None`).
     pub fn read_showing(&self, shown: Option<usize>) -> Result<(Corpus, Study)> {
         let study = Study::load(Path::new("."))?;
-        let inputs = if self.inputs.is_empty() {
-            study.inputs.clone()
-        } else {
-            self.inputs.clone()
-        };
+        let inputs = self.inputs(&study);
         if inputs.is_empty() {
             return Err(Error::Usage(
                 "no inputs: give transcript files or folders, or set `inputs` in thema.toml".into(),
@@ -255,10 +251,7 @@ impl InputArgs {
                     .cloned()
                     .collect(),
             },
-            attributes: match self.attributes.clone().or_else(|| study.attributes.clone()) {
-                Some(path) => vec![path],
-                None => crate::ingest::folder_attributes(&inputs),
-            },
+            attributes: self.attribute_files(&study),
             keep_going: self.keep_going,
             columns: crate::ingest::TableColumns {
                 text: self.text_col.clone(),
@@ -278,6 +271,24 @@ impl InputArgs {
             print_warnings(&corpus, shown.unwrap_or(usize::MAX));
         }
         Ok((corpus, study))
+    }
+
+    /// The transcript files and folders: the arguments, else the study file's `inputs`.
+    pub fn inputs(&self, study: &Study) -> Vec<PathBuf> {
+        if self.inputs.is_empty() {
+            study.inputs.clone()
+        } else {
+            self.inputs.clone()
+        }
+    }
+
+    /// The attribute tables read: `--attributes`, else the study file's, else the
+    /// `attributes.csv` files standing in input folders.
+    pub fn attribute_files(&self, study: &Study) -> Vec<PathBuf> {
+        match self.attributes.clone().or_else(|| study.attributes.clone()) {
+            Some(path) => vec![path],
+            None => crate::ingest::folder_attributes(&self.inputs(study)),
+        }
     }
 
     /// The codebook: `--codebook`, else the study file's, else the embedded default.

@@ -9,8 +9,8 @@ use clap::{Args, ValueEnum};
 
 use super::{InputArgs, write_or_print};
 use crate::Result;
-use crate::analysis::quotes::{Quote, QuoteQuery, find_quotes, mark, parse_filter};
-use crate::output::{Table, TableFormat};
+use crate::analysis::quotes::{Quote, QuoteQuery, find_quotes, mark, parse_filter, quotes_table};
+use crate::output::TableFormat;
 
 /// How quotes are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -181,55 +181,4 @@ fn render_markdown(quotes: &[Quote<'_>], shown: &[String]) -> String {
         }
     }
     out
-}
-
-/// One row per quote: document, segment, turn, speaker, timestamp, codes, matched words, text
-/// and the document's attributes.
-pub fn quotes_table(quotes: &[Quote<'_>]) -> Table {
-    let attributes: std::collections::BTreeSet<&str> = quotes
-        .iter()
-        .flat_map(|q| q.document.attributes.keys().map(String::as_str))
-        .collect();
-    let mut headers: Vec<String> = [
-        "document",
-        "segment",
-        "turn",
-        "speaker",
-        "timestamp",
-        "codes",
-        "matched",
-        "text",
-    ]
-    .map(str::to_owned)
-    .to_vec();
-    headers.extend(attributes.iter().map(|a| (*a).to_owned()));
-    let mut table = Table::new(headers);
-    for q in quotes {
-        let chars: Vec<char> = q.segment.text.chars().collect();
-        let matched: Vec<String> = q
-            .highlights
-            .iter()
-            .map(|&(a, b)| chars[a..b].iter().collect())
-            .collect();
-        let mut row = vec![
-            q.document.id.clone().into(),
-            q.segment.index.into(),
-            q.segment.turn.into(),
-            q.segment.speaker.clone().into(),
-            q.segment.timestamp.clone().unwrap_or_default().into(),
-            q.codes.join(";").into(),
-            matched.join(" | ").into(),
-            q.segment.text.clone().into(),
-        ];
-        row.extend(attributes.iter().map(|a| {
-            q.document
-                .attributes
-                .get(*a)
-                .cloned()
-                .unwrap_or_default()
-                .into()
-        }));
-        table.rows.push(row);
-    }
-    table
 }
