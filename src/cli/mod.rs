@@ -1,6 +1,7 @@
 //! The command line: one module per subcommand, each with its own usage text.
 
 mod agree;
+mod chart;
 mod code;
 mod codebook;
 mod compare;
@@ -52,6 +53,9 @@ enum Command {
     Compare(compare::CompareArgs),
     /// Code × code co-occurrence counts, Jaccard index and c-coefficient.
     Cooccur(cooccur::CooccurArgs),
+    /// Charts as SVG files: frequencies per code, co-occurrence heat map.
+    #[command(subcommand)]
+    Chart(chart::ChartCommand),
     /// One row per document with its attributes and one column per code.
     Matrix(matrix::MatrixArgs),
     /// Inter-coder agreement: kappa, Krippendorff's alpha, AC1, disagreements.
@@ -91,6 +95,7 @@ pub fn run() -> ExitCode {
         Command::Ingest(args) => ingest::run(args),
         Command::Compare(args) => compare::run(args),
         Command::Cooccur(args) => cooccur::run(args),
+        Command::Chart(command) => chart::run(command),
         Command::Matrix(args) => matrix::run(args),
         Command::Agree(args) => agree::run(args),
         Command::Evaluate(args) => evaluate::run(args),

@@ -80,7 +80,6 @@ pub struct BarChart {
 const BAR_H: usize = 13;
 const BAR_GAP: usize = 3;
 const ROW_GAP: usize = 9;
-const LABEL_W: usize = 268;
 const BAR_X: usize = 280;
 const BAR_W: usize = 350;
 const CHART_W: usize = 760;
@@ -208,7 +207,7 @@ pub fn bar_chart(chart: &BarChart, standalone: bool) -> String {
     let _ = write!(
         svg,
         r#"<text class="axis" x="{}" y="{axis_y}" text-anchor="end">% of respondents</text>"#,
-        LABEL_W
+        BAR_X - 16
     );
     svg.push_str(&body);
     svg.push_str("</svg>");
@@ -287,7 +286,14 @@ pub fn heat_map(
     let scale = if max_jaccard > 0.0 { max_jaccard } else { 1.0 };
     let grid = n * CELL;
     let legend_y = HEAT_TOP + grid + 28;
-    let width = (HEAT_LABEL_W + grid + 12).max(HEAT_LABEL_W + 6 * 48);
+    // Rotated column labels reach right of their column by up to cos 55° of their length.
+    let longest = codes
+        .iter()
+        .map(|(c, _)| c.chars().count())
+        .max()
+        .unwrap_or(0);
+    let overhang = longest * 6 * 57 / 100;
+    let width = (HEAT_LABEL_W + grid + overhang).max(HEAT_LABEL_W + 6 * 48 + 20);
     let height = legend_y + 46;
     let title = format!("Co-occurrence of codes in the same {unit}");
     let mut svg = open_svg(width, height, &title, standalone);
@@ -346,8 +352,11 @@ pub fn heat_map(
     }
     let _ = write!(
         svg,
-        r#"<text x="{HEAT_LABEL_W}" y="{}">Colour: Jaccard index (shared {unit}s ÷ {unit}s with either code); numbers: {unit}s with both</text>"#,
-        legend_y - 8
+        r#"<text x="{}" y="{}" text-anchor="end" font-size="11">Jaccard index</text><text x="{}" y="{}" text-anchor="end" font-size="10">numbers: {unit}s with both</text>"#,
+        HEAT_LABEL_W - 6,
+        legend_y + 11,
+        HEAT_LABEL_W - 6,
+        legend_y + 28,
     );
     for step in 0..=5 {
         let t = step as f64 / 5.0;

@@ -95,6 +95,8 @@ struct Cell {
 
 #[derive(Serialize)]
 struct ComparisonRow {
+    code: String,
+    label: String,
     cells: Vec<Cell>,
     significant: bool,
 }
@@ -106,6 +108,7 @@ struct ComparisonView {
     rows: Vec<ComparisonRow>,
     significant: usize,
     warnings: Vec<String>,
+    two_groups: bool,
 }
 
 #[derive(Serialize)]
@@ -484,30 +487,96 @@ fn comparison_view(
         },
     )?;
     let table = comparison.table;
-    let q = table.column("q");
+    let column = |name: &str| table.column(name);
+    let text = |row: &[Value], i: Option<usize>| i.map(|i| short(&row[i])).unwrap_or_default();
+    let mut headers: Vec<String> = Vec::new();
+    let mut group_columns: Vec<(usize, usize)> = Vec::new();
+    for (i, h) in table.headers.iter().enumerate() {
+        if i > 0 && h.ends_with(" %") && table.headers[i - 1].contains(" n (of ") {
+            group_columns.push((i - 1, i));
+            headers.push(table.headers[i - 1].clone());
+        }
+    }
+    let difference = table
+        .headers
+        .iter()
+        .position(|h| h.starts_with("difference"));
+    let named = ["test", "p", "q", "cramers_v"].map(column);
+    headers.extend(["test", "p", "q", "Cramér's V"].map(str::to_owned));
+    if let Some(d) = difference {
+        headers.push(
+            table.headers[d]
+                .replacen(" (", ", points (", 1)
+                .replace(", points)", ")"),
+        );
+        headers.push("odds ratio [95% CI]".to_owned());
+    }
+    let (code_column, label_column, q) = (column("code"), column("label"), column("q"));
+    let (odds, low, high) = (
+        column("odds_ratio"),
+        column("or_ci_low"),
+        column("or_ci_high"),
+    );
     let rows: Vec<ComparisonRow> = table
         .rows
         .iter()
-        .map(|row| ComparisonRow {
-            cells: row
+        .map(|row| {
+            let mut cells: Vec<Cell> = group_columns
                 .iter()
-                .map(|v| Cell {
-                    text: v.render(),
-                    numeric: !matches!(v, Value::Text(_)),
+                .map(|&(n, pct)| Cell {
+                    text: format!("{} ({}%)", row[n].render(), row[pct].render()),
+                    numeric: true,
                 })
-                .collect(),
-            significant: q
-                .is_some_and(|i| matches!(row[i], Value::Float(q, _) if q < SIGNIFICANT_Q)),
+                .collect();
+            cells.extend(named.iter().enumerate().map(|(k, &i)| Cell {
+                text: text(row, i),
+                numeric: k > 0,
+            }));
+            if let Some(d) = difference {
+                cells.push(Cell {
+                    text: short(&row[d]),
+                    numeric: true,
+                });
+                let ratio = text(row, odds);
+                cells.push(Cell {
+                    text: if ratio.is_empty() {
+                        ratio
+                    } else {
+                        format!("{ratio} [{}, {}]", text(row, low), text(row, high))
+                    },
+                    numeric: true,
+                });
+            }
+            ComparisonRow {
+                code: text(row, code_column),
+                label: text(row, label_column),
+                cells,
+                significant: q
+                    .is_some_and(|i| matches!(row[i], Value::Float(q, _) if q < SIGNIFICANT_Q)),
+            }
         })
         .collect();
     let view = ComparisonView {
         by: by.to_owned(),
-        headers: table.headers.clone(),
+        headers,
         significant: rows.iter().filter(|r| r.significant).count(),
         rows,
         warnings: comparison.warnings,
+        two_groups: difference.is_some(),
     };
     Ok((view, table))
+}
+
+/// A number with at most three decimals (p-values under 0.001 as `<0.001`), as shown in
+/// the report; text as it is.
+fn short(value: &Value) -> String {
+    match value {
+        Value::Float(f, decimals) if *decimals > 3 && *f > 0.0 && *f < 0.0005 => {
+            "<0.001".to_owned()
+        }
+        Value::Float(f, decimals) if *decimals > 3 => format!("{f:.3}"),
+        other => other.render(),
+    }
 }
 
 /// The quotes of every code in one table, a `code` column first.
