@@ -1,11 +1,12 @@
 //! Hand-written SVG charts: horizontal bars of the share of respondents per code (grouped per
-//! cohort), and a code × code co-occurrence heat map. Every piece of text is XML-escaped;
+//! cohort), and a code × code co-occurrence heat map. Every piece of text is XML-escaped
+//! (quotes too, in text as in attributes);
 //! counts are on hover (`<title>`) and printed beside the bars.
 
 use std::fmt::Write as _;
 
 use crate::analysis::cooccur::Cooccurrence;
-use crate::refi::xml::{escape_attr, escape_text};
+use crate::refi::xml::escape_attr;
 
 /// The Okabe–Ito palette (safe for the common colour-vision deficiencies), black last.
 pub const PALETTE: [&str; 8] = [
@@ -98,7 +99,7 @@ pub fn bar_chart(chart: &BarChart, standalone: bool) -> String {
                 body,
                 r#"<text class="heading" x="0" y="{}" font-weight="bold">{}</text>"#,
                 y + 12,
-                escape_text(&row.label)
+                escape_attr(&row.label)
             );
             y += 20;
             continue;
@@ -114,8 +115,8 @@ pub fn bar_chart(chart: &BarChart, standalone: bool) -> String {
         let _ = write!(
             body,
             r#"<title>{} ({})</title>"#,
-            escape_text(&row.label),
-            escape_text(&row.code)
+            escape_attr(&row.label),
+            escape_attr(&row.code)
         );
         if let Some(color) = row.color.as_deref().filter(|_| grouped) {
             let _ = write!(
@@ -134,7 +135,7 @@ pub fn bar_chart(chart: &BarChart, standalone: bool) -> String {
         let _ = write!(
             body,
             r#"<text x="{label_x}" y="{label_y}">{}</text>"#,
-            escape_text(&crate::output::shorten(
+            escape_attr(&crate::output::shorten(
                 &row.label,
                 MAX_LABEL - row.indent * 2
             ))
@@ -160,9 +161,9 @@ pub fn bar_chart(chart: &BarChart, standalone: bool) -> String {
                 bar.n,
                 bar.total,
                 escape_attr(fill),
-                escape_text(&row.label),
+                escape_attr(&row.label),
                 if who.is_empty() { "" } else { " — " },
-                escape_text(&who),
+                escape_attr(&who),
                 bar.n,
                 bar.total,
                 bar.percent()
@@ -190,7 +191,7 @@ pub fn bar_chart(chart: &BarChart, standalone: bool) -> String {
                 r#"<rect x="{x}" y="4" width="12" height="12" fill="{}"/><text x="{}" y="14">{}</text>"#,
                 group_color(i),
                 x + 16,
-                escape_text(group)
+                escape_attr(group)
             );
             x += 28 + 7 * group.chars().count().min(30);
         }
@@ -231,7 +232,7 @@ fn open_svg(width: usize, height: usize, title: &str, standalone: bool) -> Strin
     let _ = write!(
         svg,
         r#"<title>{}</title><rect width="{width}" height="{height}" fill="white"/>"#,
-        escape_text(title)
+        escape_attr(title)
     );
     svg
 }
@@ -303,16 +304,16 @@ pub fn heat_map(
             svg,
             r#"<text x="{}" y="{y}" text-anchor="end" font-size="11"><title>{}</title>{}</text>"#,
             HEAT_LABEL_W - 6,
-            escape_text(label),
-            escape_text(code)
+            escape_attr(label),
+            escape_attr(code)
         );
         let x = HEAT_LABEL_W + i * CELL + CELL / 2 + 4;
         let _ = write!(
             svg,
             r#"<text transform="translate({x},{}) rotate(-55)" font-size="11"><title>{}</title>{}</text>"#,
             HEAT_TOP - 6,
-            escape_text(label),
-            escape_text(code)
+            escape_attr(label),
+            escape_attr(code)
         );
     }
     for (i, (a, label_a)) in codes.iter().enumerate() {
@@ -336,7 +337,7 @@ pub fn heat_map(
                 r#"<g class="cell" data-a="{}" data-b="{}" data-n="{both}"><rect x="{x}" y="{y}" width="{CELL}" height="{CELL}" fill="{fill}" stroke="white"/><title>{}</title>"#,
                 escape_attr(a),
                 escape_attr(b),
-                escape_text(&tip)
+                escape_attr(&tip)
             );
             if both > 0 {
                 let _ = write!(
