@@ -169,8 +169,10 @@ pub fn spread<'a>(
     group: &dyn Fn(&Document) -> String,
 ) -> Vec<Quote<'a>> {
     use std::collections::{BTreeMap, VecDeque};
+    /// A document's quotes, each with its position in the input, in order.
+    type Queue<'a> = VecDeque<(usize, Quote<'a>)>;
     // group → documents in order of appearance → their quotes in order
-    let mut groups: BTreeMap<String, Vec<VecDeque<(usize, Quote<'a>)>>> = BTreeMap::new();
+    let mut groups: BTreeMap<String, Vec<Queue<'a>>> = BTreeMap::new();
     for (order, quote) in quotes.into_iter().enumerate() {
         let documents = groups.entry(group(quote.document)).or_default();
         match documents.iter_mut().find(|d| {
@@ -181,7 +183,7 @@ pub fn spread<'a>(
             None => documents.push(VecDeque::from([(order, quote)])),
         }
     }
-    let mut cursors: Vec<(Vec<VecDeque<(usize, Quote<'a>)>>, usize)> =
+    let mut cursors: Vec<(Vec<Queue<'a>>, usize)> =
         groups.into_values().map(|docs| (docs, 0)).collect();
     let mut chosen: Vec<(usize, Quote<'a>)> = Vec::new();
     while chosen.len() < n {
