@@ -50,12 +50,12 @@ pub(super) fn render(table: &Table, width: Option<usize>) -> String {
     };
     if !table.rows.is_empty() && columns.iter().any(|&c| c > 0 && empty(c)) {
         columns.retain(|&c| c == 0 || !empty(c));
-        changes.push("empty columns left out".to_owned());
+        changes.push("no empty columns".to_owned());
     }
     let label = table.headers.iter().position(|h| h == "label");
     if let Some(label) = label.filter(|&i| i > 0 && columns.contains(&i)) {
         columns.retain(|&c| c != label);
-        changes.push("labels left out".to_owned());
+        changes.push("no labels".to_owned());
     }
     let narrower = draw(table, &columns, true);
     if widest(&narrower) <= width {
@@ -133,7 +133,7 @@ fn widest(text: &str) -> usize {
 /// A closing line saying how the table was changed to fit, cut to the width.
 fn with_note(mut text: String, changes: &[String], width: usize) -> String {
     let note = format!(
-        "(fitted to {width} columns: {}; --format csv has the full table)",
+        "(fitted to {width} columns: {}; --format csv for all)",
         changes.join(", ")
     );
     text.push_str(&super::shorten(&note, width));
@@ -257,6 +257,6 @@ mod tests {
         }
         let narrow = render(&table, Some(80));
         assert!(!narrow.contains("A rather long label"));
-        assert!(narrow.contains("labels left out"));
+        assert!(narrow.contains("no labels"));
     }
 }
