@@ -1,7 +1,8 @@
 //! thema: code transcribed interviews with a codebook and analyse the codings.
 //!
 //! The data flows one way: [`ingest`] reads files into a [`corpus`], the coding [`engine`]
-//! applies a [`codebook`], [`analysis`] turns codings into tables and [`output`] writes them.
+//! applies a [`codebook`], [`analysis`] turns codings into tables and [`output`] writes them;
+//! [`html`] makes the shareable report and charts from the analyses.
 //! [`cli`] wires the subcommands to that pipeline.
 
 pub mod analysis;
@@ -10,6 +11,7 @@ pub mod codebook;
 pub mod corpus;
 pub mod engine;
 pub mod error;
+pub mod html;
 pub mod ingest;
 pub mod output;
 pub mod refi;

@@ -12,6 +12,9 @@ use crate::stats::contingency::{
 };
 use crate::{Error, Result};
 
+/// The default seed for Monte Carlo p-values.
+pub const DEFAULT_SEED: u64 = 20_240_601;
+
 /// Groups smaller than this get a warning.
 pub const SMALL_GROUP: u64 = 5;
 

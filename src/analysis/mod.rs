@@ -2,6 +2,7 @@
 
 pub mod agreement;
 pub mod compare;
+pub mod cooccur;
 pub mod evaluate;
 pub mod frames;
 pub mod quotes;

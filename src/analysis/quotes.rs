@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use super::CodedCorpus;
 use crate::codebook::Codebook;
 use crate::corpus::{Document, Segment};
+use crate::output::Table;
 use crate::{Error, Result};
 
 /// What to retrieve.
@@ -126,23 +127,136 @@ pub fn find_quotes<'a>(corpus: &CodedCorpus<'a>, query: &QuoteQuery) -> Result<V
     Ok(quotes)
 }
 
-/// The segment text with the highlighted ranges wrapped in `open` and `close`.
-pub fn mark(text: &str, highlights: &[(usize, usize)], open: &str, close: &str) -> String {
-    let mut out = String::with_capacity(text.len() + highlights.len() * (open.len() + close.len()));
+/// The segment text cut into runs, each with whether it lies in a highlighted range
+/// (code-point ranges, sorted and not overlapping).
+pub fn runs(text: &str, highlights: &[(usize, usize)]) -> Vec<(String, bool)> {
+    let mut out: Vec<(String, bool)> = Vec::new();
     let mut ranges = highlights.iter().peekable();
     for (i, c) in text.chars().enumerate() {
-        if ranges.peek().is_some_and(|r| r.0 == i) {
-            out.push_str(open);
-        }
-        out.push(c);
-        if let Some(&&(_, end)) = ranges.peek()
-            && end == i + 1
-        {
-            out.push_str(close);
+        while ranges.peek().is_some_and(|r| r.1 <= i) {
             ranges.next();
+        }
+        let inside = ranges.peek().is_some_and(|r| r.0 <= i);
+        match out.last_mut() {
+            Some((run, marked)) if *marked == inside => run.push(c),
+            _ => out.push((c.to_string(), inside)),
         }
     }
     out
+}
+
+/// The segment text with the highlighted ranges wrapped in `open` and `close`.
+pub fn mark(text: &str, highlights: &[(usize, usize)], open: &str, close: &str) -> String {
+    runs(text, highlights)
+        .into_iter()
+        .map(|(run, marked)| {
+            if marked {
+                format!("{open}{run}{close}")
+            } else {
+                run
+            }
+        })
+        .collect()
+}
+
+/// At most `n` of `quotes` spread over groups and respondents: the groups (by `group`, e.g.
+/// the cohort) take turns, and within a group its documents take turns, each giving its
+/// next quote. The choice is returned in document and segment order; the same quotes give
+/// the same choice.
+pub fn spread<'a>(
+    quotes: Vec<Quote<'a>>,
+    n: usize,
+    group: &dyn Fn(&Document) -> String,
+) -> Vec<Quote<'a>> {
+    use std::collections::{BTreeMap, VecDeque};
+    /// A document's quotes, each with its position in the input, in order.
+    type Queue<'a> = VecDeque<(usize, Quote<'a>)>;
+    // group → documents in order of appearance → their quotes in order
+    let mut groups: BTreeMap<String, Vec<Queue<'a>>> = BTreeMap::new();
+    for (order, quote) in quotes.into_iter().enumerate() {
+        let documents = groups.entry(group(quote.document)).or_default();
+        match documents.iter_mut().find(|d| {
+            d.front()
+                .is_some_and(|(_, q)| q.document.id == quote.document.id)
+        }) {
+            Some(document) => document.push_back((order, quote)),
+            None => documents.push(VecDeque::from([(order, quote)])),
+        }
+    }
+    let mut cursors: Vec<(Vec<Queue<'a>>, usize)> =
+        groups.into_values().map(|docs| (docs, 0)).collect();
+    let mut chosen: Vec<(usize, Quote<'a>)> = Vec::new();
+    while chosen.len() < n {
+        let mut took = false;
+        for (documents, next) in &mut cursors {
+            if chosen.len() >= n {
+                break;
+            }
+            for _ in 0..documents.len() {
+                let d = *next % documents.len();
+                *next = d + 1;
+                if let Some(quote) = documents[d].pop_front() {
+                    chosen.push(quote);
+                    took = true;
+                    break;
+                }
+            }
+        }
+        if !took {
+            break;
+        }
+    }
+    chosen.sort_by_key(|(order, _)| *order);
+    chosen.into_iter().map(|(_, quote)| quote).collect()
+}
+
+/// One row per quote: document, segment, turn, speaker, timestamp, codes, matched words, text
+/// and the documents' attributes.
+pub fn quotes_table(quotes: &[Quote<'_>]) -> Table {
+    let attributes: BTreeSet<&str> = quotes
+        .iter()
+        .flat_map(|q| q.document.attributes.keys().map(String::as_str))
+        .collect();
+    let mut headers: Vec<String> = [
+        "document",
+        "segment",
+        "turn",
+        "speaker",
+        "timestamp",
+        "codes",
+        "matched",
+        "text",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    headers.extend(attributes.iter().map(|a| (*a).to_owned()));
+    let mut table = Table::new(headers);
+    for q in quotes {
+        let matched: Vec<String> = runs(&q.segment.text, &q.highlights)
+            .into_iter()
+            .filter_map(|(run, marked)| marked.then_some(run))
+            .collect();
+        let mut row = vec![
+            q.document.id.clone().into(),
+            q.segment.index.into(),
+            q.segment.turn.into(),
+            q.segment.speaker.clone().into(),
+            q.segment.timestamp.clone().unwrap_or_default().into(),
+            q.codes.join(";").into(),
+            matched.join(" | ").into(),
+            q.segment.text.clone().into(),
+        ];
+        row.extend(attributes.iter().map(|a| {
+            q.document
+                .attributes
+                .get(*a)
+                .cloned()
+                .unwrap_or_default()
+                .into()
+        }));
+        table.rows.push(row);
+    }
+    table
 }
 
 #[cfg(test)]
@@ -156,6 +270,11 @@ mod tests {
             "**Één** **brief** kwam"
         );
         assert_eq!(mark("abc", &[], "[", "]"), "abc");
+        assert_eq!(mark("abcd", &[(0, 1), (1, 2)], "[", "]"), "[ab]cd");
+        assert_eq!(
+            runs("ab cd", &[(3, 5)]),
+            [("ab ".to_owned(), false), ("cd".to_owned(), true)]
+        );
     }
 
     #[test]

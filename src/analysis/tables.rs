@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::codebook::Codebook;
 use crate::corpus::Document;
 use crate::engine::Coding;
 use crate::output::{Table, Value};
@@ -76,6 +77,23 @@ pub fn codings_table(documents: &[Document], codings: &[Vec<Coding>]) -> Table {
                 c.rule.clone().into(),
             ]);
         }
+    }
+    table
+}
+
+/// `id,label,description,include,exclude,color`, one row per code in tree order, labels in
+/// `language`.
+pub fn codebook_table(codebook: &Codebook, language: &str) -> Table {
+    let mut table = Table::new(["id", "label", "description", "include", "exclude", "color"]);
+    for code in codebook.tree_order() {
+        table.rows.push(vec![
+            code.id.clone().into(),
+            code.label(language).into(),
+            code.description.clone().into(),
+            code.include.clone().into(),
+            code.exclude.clone().into(),
+            code.color.clone().unwrap_or_default().into(),
+        ]);
     }
     table
 }

@@ -87,7 +87,13 @@ pub fn run(args: AgreeArgs) -> Result<ExitCode> {
     };
     let report = agree(&corpus.documents, &codebook, &codings, &options)?;
     let format = args.export.format;
-    let mut bytes = report.table.to_bytes(format)?;
+    let mut bytes = match format {
+        TableFormat::Xlsx => crate::output::xlsx::workbook(&[
+            ("agreement", &report.table),
+            ("disagreements", &report.disagreements),
+        ])?,
+        _ => super::table_bytes("agreement", &report.table, format, output.as_ref())?,
+    };
     if matches!(format, TableFormat::Table | TableFormat::Md) {
         let summary = format!(
             "{} coders ({}), {} documents coded by two or more, unit: {}\n",
@@ -122,7 +128,11 @@ pub fn run(args: AgreeArgs) -> Result<ExitCode> {
                 .as_bytes(),
             );
             if shown > 0 {
-                bytes.extend(preview.render(TableFormat::Table).as_bytes());
+                let text = match &output {
+                    Some(_) => preview.render(TableFormat::Table),
+                    None => super::fitted(&preview),
+                };
+                bytes.extend(text.as_bytes());
             }
         }
     }

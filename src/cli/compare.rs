@@ -35,7 +35,7 @@ pub struct CompareArgs {
     #[arg(long, value_name = "ORDER", default_value = "tree", value_parser = ["tree", "q"])]
     sort: String,
     /// Seed for Monte Carlo p-values of large tables (results are reproducible with it).
-    #[arg(long, value_name = "S", default_value_t = 20_240_601)]
+    #[arg(long, value_name = "S", default_value_t = crate::analysis::compare::DEFAULT_SEED)]
     seed: u64,
     /// Language of the code labels.
     #[arg(long, value_name = "LANG", default_value = "en")]
@@ -65,7 +65,7 @@ pub fn run(args: CompareArgs) -> Result<ExitCode> {
     };
     let comparison = compare(&coded.view(), &options)?;
     let format = args.export.format;
-    let mut bytes = comparison.table.to_bytes(format)?;
+    let mut bytes = super::table_bytes("comparison", &comparison.table, format, output.as_ref())?;
     if matches!(format, TableFormat::Table | TableFormat::Md) {
         for warning in &comparison.warnings {
             bytes.extend(format!("Note: {warning}\n").as_bytes());

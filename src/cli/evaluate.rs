@@ -73,7 +73,13 @@ pub fn run(args: EvaluateArgs) -> Result<ExitCode> {
     };
     let evaluation = evaluate(documents, &gold, &predicted, args.unit, group_ref)?;
     let format = args.export.format;
-    let mut bytes = evaluation.scores.to_bytes(format)?;
+    let mut bytes = match format {
+        TableFormat::Xlsx => crate::output::xlsx::workbook(&[
+            ("scores", &evaluation.scores),
+            ("errors", &evaluation.errors),
+        ])?,
+        _ => super::table_bytes("scores", &evaluation.scores, format, output.as_ref())?,
+    };
     if format == TableFormat::Table {
         let errors = &evaluation.errors;
         bytes.extend(

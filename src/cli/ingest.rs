@@ -1,5 +1,6 @@
 //! `thema ingest`: read transcripts and show what thema sees in them.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
@@ -16,13 +17,16 @@ enum IngestFormat {
     Table,
     /// The segments as CSV.
     Csv,
+    /// The segments and the per-document overview as an Excel workbook (needs -o FILE).
+    Xlsx,
 }
 
 /// Read transcripts and show, per document, its format, encoding, language, speakers with
-/// their roles and turn counts, and any warning; `--format csv` prints the segments instead.
+/// their roles and turn counts, and any warning; `--format csv` prints the segments instead;
+/// `--format xlsx -o FILE.xlsx` writes both (sheets `documents` and `segments`).
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  thema ingest samples/\n  thema ingest interview.txt --format csv > segments.csv"
+    after_help = "Examples:\n  thema ingest samples/\n  thema ingest interview.txt --format csv > segments.csv\n  thema ingest samples/ --format xlsx -o segments.xlsx"
 )]
 pub struct IngestArgs {
     #[command(flatten)]
@@ -30,55 +34,80 @@ pub struct IngestArgs {
     /// What to print.
     #[arg(long, value_enum, default_value = "table")]
     format: IngestFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Replace an existing output file.
+    #[arg(long)]
+    force: bool,
 }
 
 pub fn run(args: IngestArgs) -> Result<ExitCode> {
+    let table_format = match args.format {
+        IngestFormat::Xlsx => TableFormat::Xlsx,
+        IngestFormat::Csv => TableFormat::Csv,
+        IngestFormat::Table => TableFormat::Table,
+    };
+    let output = super::check_binary_output(table_format, args.output.as_deref(), args.force)?;
     let (corpus, _) = args.input.read_showing(None)?;
-    match args.format {
-        IngestFormat::Csv => print!(
-            "{}",
-            tables::segments_table(&corpus.documents).render(TableFormat::Csv)
-        ),
+    let bytes = match args.format {
+        IngestFormat::Csv => tables::segments_table(&corpus.documents)
+            .render(TableFormat::Csv)
+            .into_bytes(),
+        IngestFormat::Xlsx => crate::output::xlsx::workbook(&[
+            ("documents", &overview(&corpus)),
+            ("segments", &tables::segments_table(&corpus.documents)),
+        ])?,
         IngestFormat::Table => {
-            let mut table = Table::new([
-                "document",
-                "file",
-                "format",
-                "encoding",
-                "language",
-                "turns",
-                "segments",
-                "speakers (role: turns)",
-                "warnings",
-            ]);
-            for doc in &corpus.documents {
-                let speakers: Vec<String> = doc
-                    .speakers()
-                    .iter()
-                    .map(|(name, role, turns)| format!("{name} ({role}: {turns})"))
-                    .collect();
-                table.rows.push(vec![
-                    doc.id.clone().into(),
-                    doc.path.display().to_string().into(),
-                    doc.format.as_str().into(),
-                    doc.encoding.into(),
-                    doc.language.clone().into(),
-                    doc.turn_count().into(),
-                    doc.segments.len().into(),
-                    speakers.join(", ").into(),
-                    doc.warnings.len().into(),
-                ]);
-            }
-            print!("{}", table.render(TableFormat::Table));
+            let mut text = match &output {
+                Some(_) => overview(&corpus).render(TableFormat::Table),
+                None => super::fitted(&overview(&corpus)),
+            };
             for file in &corpus.passed_over {
-                println!("not a transcript: {file}");
+                text.push_str(&format!("not a transcript: {file}\n"));
             }
-            println!(
-                "{} documents, {} skipped",
+            text.push_str(&format!(
+                "{} documents, {} skipped\n",
                 corpus.documents.len(),
                 corpus.skipped.len()
-            );
+            ));
+            text.into_bytes()
         }
-    }
+    };
+    super::write_or_print(output.as_ref(), &bytes)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// One row per document: file, format, encoding, language, turns, segments, speakers.
+fn overview(corpus: &crate::ingest::Corpus) -> Table {
+    let mut table = Table::new([
+        "document",
+        "file",
+        "format",
+        "encoding",
+        "language",
+        "turns",
+        "segments",
+        "speakers (role: turns)",
+        "warnings",
+    ]);
+    for doc in &corpus.documents {
+        let speakers: Vec<String> = doc
+            .speakers()
+            .iter()
+            .map(|(name, role, turns)| format!("{name} ({role}: {turns})"))
+            .collect();
+        table.rows.push(vec![
+            doc.id.clone().into(),
+            doc.path.display().to_string().into(),
+            doc.format.as_str().into(),
+            doc.encoding.into(),
+            doc.language.clone().into(),
+            doc.turn_count().into(),
+            doc.segments.len().into(),
+            speakers.join(", ").into(),
+            doc.warnings.len().into(),
+        ]);
+    }
+    table
 }

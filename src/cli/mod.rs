@@ -1,6 +1,7 @@
 //! The command line: one module per subcommand, each with its own usage text.
 
 mod agree;
+mod chart;
 mod code;
 mod codebook;
 mod compare;
@@ -52,6 +53,9 @@ enum Command {
     Compare(compare::CompareArgs),
     /// Code × code co-occurrence counts, Jaccard index and c-coefficient.
     Cooccur(cooccur::CooccurArgs),
+    /// Charts as SVG files: frequencies per code, co-occurrence heat map.
+    #[command(subcommand)]
+    Chart(chart::ChartCommand),
     /// One row per document with its attributes and one column per code.
     Matrix(matrix::MatrixArgs),
     /// Inter-coder agreement: kappa, Krippendorff's alpha, AC1, disagreements.
@@ -91,6 +95,7 @@ pub fn run() -> ExitCode {
         Command::Ingest(args) => ingest::run(args),
         Command::Compare(args) => compare::run(args),
         Command::Cooccur(args) => cooccur::run(args),
+        Command::Chart(command) => chart::run(command),
         Command::Matrix(args) => matrix::run(args),
         Command::Agree(args) => agree::run(args),
         Command::Evaluate(args) => evaluate::run(args),
@@ -192,14 +197,9 @@ pub struct ExportArgs {
 }
 
 impl ExportArgs {
-    /// Checks the output file before any work (Parquet, being binary, needs one).
+    /// Checks the output file before any work (Parquet and Excel, being binary, need one).
     pub fn check(&self) -> Result<Option<OutputFile>> {
-        if self.format == crate::output::TableFormat::Parquet && self.output.is_none() {
-            return Err(Error::Usage(
-                "Parquet is a binary format: give an output file with -o FILE".into(),
-            ));
-        }
-        check_output(self.output.as_deref(), self.force)
+        check_binary_output(self.format, self.output.as_deref(), self.force)
     }
 }
 
@@ -235,11 +235,7 @@ impl InputArgs {
     /// Reads the inputs and prints at most `shown` document warnings (all with `None`).
     pub fn read_showing(&self, shown: Option<usize>) -> Result<(Corpus, Study)> {
         let study = Study::load(Path::new("."))?;
-        let inputs = if self.inputs.is_empty() {
-            study.inputs.clone()
-        } else {
-            self.inputs.clone()
-        };
+        let inputs = self.inputs(&study);
         if inputs.is_empty() {
             return Err(Error::Usage(
                 "no inputs: give transcript files or folders, or set `inputs` in thema.toml".into(),
@@ -260,10 +256,7 @@ impl InputArgs {
                     .cloned()
                     .collect(),
             },
-            attributes: match self.attributes.clone().or_else(|| study.attributes.clone()) {
-                Some(path) => vec![path],
-                None => crate::ingest::folder_attributes(&inputs),
-            },
+            attributes: self.attribute_files(&study),
             keep_going: self.keep_going,
             columns: crate::ingest::TableColumns {
                 text: self.text_col.clone(),
@@ -283,6 +276,24 @@ impl InputArgs {
             print_warnings(&corpus, shown.unwrap_or(usize::MAX));
         }
         Ok((corpus, study))
+    }
+
+    /// The transcript files and folders: the arguments, else the study file's `inputs`.
+    pub fn inputs(&self, study: &Study) -> Vec<PathBuf> {
+        if self.inputs.is_empty() {
+            study.inputs.clone()
+        } else {
+            self.inputs.clone()
+        }
+    }
+
+    /// The attribute tables read: `--attributes`, else the study file's, else the
+    /// `attributes.csv` files standing in input folders.
+    pub fn attribute_files(&self, study: &Study) -> Vec<PathBuf> {
+        match self.attributes.clone().or_else(|| study.attributes.clone()) {
+            Some(path) => vec![path],
+            None => crate::ingest::folder_attributes(&self.inputs(study)),
+        }
     }
 
     /// The codebook: `--codebook`, else the study file's, else the embedded default.
@@ -313,6 +324,24 @@ impl InputArgs {
     }
 }
 
+/// Checks the `-o FILE` of a table format: binary formats (Parquet, Excel) need one.
+pub fn check_binary_output(
+    format: crate::output::TableFormat,
+    path: Option<&Path>,
+    force: bool,
+) -> Result<Option<OutputFile>> {
+    if format.is_binary() && path.is_none() {
+        return Err(Error::Usage(format!(
+            "{} is a binary format: give an output file with -o FILE",
+            match format {
+                crate::output::TableFormat::Xlsx => "Excel",
+                _ => "Parquet",
+            }
+        )));
+    }
+    check_output(path, force)
+}
+
 /// Checks an `-o FILE` before any work is done.
 pub fn check_output(path: Option<&Path>, force: bool) -> Result<Option<OutputFile>> {
     path.map(|p| OutputFile::check(p, force)).transpose()
@@ -336,13 +365,38 @@ pub fn write_or_print(output: Option<&OutputFile>, bytes: &[u8]) -> Result<()> {
     }
 }
 
-/// Writes a table in `format` to the output file, or prints it.
+/// Writes a table in `format` to the output file, or prints it (an Excel workbook has one
+/// sheet named `sheet`).
 pub fn emit(
+    sheet: &str,
     table: &crate::output::Table,
     format: crate::output::TableFormat,
     output: Option<&OutputFile>,
 ) -> Result<()> {
-    write_or_print(output, &table.to_bytes(format)?)
+    write_or_print(output, &table_bytes(sheet, table, format, output)?)
+}
+
+/// A table in `format`: a terminal table printed to standard output is fitted to the
+/// terminal (see [`crate::output::terminal_width`]); Excel gets one sheet named `sheet`.
+pub fn table_bytes(
+    sheet: &str,
+    table: &crate::output::Table,
+    format: crate::output::TableFormat,
+    output: Option<&OutputFile>,
+) -> Result<Vec<u8>> {
+    use crate::output::TableFormat;
+    match format {
+        TableFormat::Table if output.is_none() => Ok(table
+            .render_fitted(crate::output::terminal_width())
+            .into_bytes()),
+        TableFormat::Xlsx => crate::output::xlsx::workbook(&[(sheet, table)]),
+        _ => table.to_bytes(format),
+    }
+}
+
+/// A terminal table for standard output, fitted to the terminal.
+pub fn fitted(table: &crate::output::Table) -> String {
+    table.render_fitted(crate::output::terminal_width())
 }
 
 /// Document warnings printed by the analysis commands; `thema ingest` prints them all.

@@ -9,8 +9,8 @@ use clap::{Args, ValueEnum};
 
 use super::{InputArgs, write_or_print};
 use crate::Result;
-use crate::analysis::quotes::{Quote, QuoteQuery, find_quotes, mark, parse_filter};
-use crate::output::{Table, TableFormat};
+use crate::analysis::quotes::{Quote, QuoteQuery, find_quotes, mark, parse_filter, quotes_table};
+use crate::output::TableFormat;
 
 /// How quotes are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -23,6 +23,8 @@ enum QuoteFormat {
     Csv,
     /// A JSON array, one object per quote.
     Json,
+    /// An Excel workbook, one row per quote (needs -o FILE).
+    Xlsx,
 }
 
 /// Every segment with the given code(s) (all of them; --any for at least one), with document,
@@ -64,7 +66,11 @@ pub struct QuotesArgs {
 }
 
 pub fn run(args: QuotesArgs) -> Result<ExitCode> {
-    let output = super::check_output(args.output.as_deref(), args.force)?;
+    let table_format = match args.format {
+        QuoteFormat::Xlsx => TableFormat::Xlsx,
+        _ => TableFormat::Csv,
+    };
+    let output = super::check_binary_output(table_format, args.output.as_deref(), args.force)?;
     let coded = args.input.read_and_code()?;
     let query = QuoteQuery {
         codes: args.code.clone(),
@@ -96,13 +102,14 @@ pub fn run(args: QuotesArgs) -> Result<ExitCode> {
     let terminal = output.is_none()
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
-    let text = match args.format {
-        QuoteFormat::Table => render_blocks(&quotes, &shown, terminal),
-        QuoteFormat::Md => render_markdown(&quotes, &shown),
-        QuoteFormat::Csv => quotes_table(&quotes).render(TableFormat::Csv),
-        QuoteFormat::Json => quotes_table(&quotes).render(TableFormat::Json),
+    let bytes = match args.format {
+        QuoteFormat::Table => render_blocks(&quotes, &shown, terminal).into_bytes(),
+        QuoteFormat::Md => render_markdown(&quotes, &shown).into_bytes(),
+        QuoteFormat::Csv => quotes_table(&quotes).render(TableFormat::Csv).into_bytes(),
+        QuoteFormat::Json => quotes_table(&quotes).render(TableFormat::Json).into_bytes(),
+        QuoteFormat::Xlsx => crate::output::xlsx::workbook(&[("quotes", &quotes_table(&quotes))])?,
     };
-    write_or_print(output.as_ref(), text.as_bytes())?;
+    write_or_print(output.as_ref(), &bytes)?;
     if !args.input.quiet && args.format == QuoteFormat::Table {
         eprintln!("{} quotes", quotes.len());
     }
@@ -174,53 +181,4 @@ fn render_markdown(quotes: &[Quote<'_>], shown: &[String]) -> String {
         }
     }
     out
-}
-
-fn quotes_table(quotes: &[Quote<'_>]) -> Table {
-    let attributes: std::collections::BTreeSet<&str> = quotes
-        .iter()
-        .flat_map(|q| q.document.attributes.keys().map(String::as_str))
-        .collect();
-    let mut headers: Vec<String> = [
-        "document",
-        "segment",
-        "turn",
-        "speaker",
-        "timestamp",
-        "codes",
-        "matched",
-        "text",
-    ]
-    .map(str::to_owned)
-    .to_vec();
-    headers.extend(attributes.iter().map(|a| (*a).to_owned()));
-    let mut table = Table::new(headers);
-    for q in quotes {
-        let chars: Vec<char> = q.segment.text.chars().collect();
-        let matched: Vec<String> = q
-            .highlights
-            .iter()
-            .map(|&(a, b)| chars[a..b].iter().collect())
-            .collect();
-        let mut row = vec![
-            q.document.id.clone().into(),
-            q.segment.index.into(),
-            q.segment.turn.into(),
-            q.segment.speaker.clone().into(),
-            q.segment.timestamp.clone().unwrap_or_default().into(),
-            q.codes.join(";").into(),
-            matched.join(" | ").into(),
-            q.segment.text.clone().into(),
-        ];
-        row.extend(attributes.iter().map(|a| {
-            q.document
-                .attributes
-                .get(*a)
-                .cloned()
-                .unwrap_or_default()
-                .into()
-        }));
-        table.rows.push(row);
-    }
-    table
 }

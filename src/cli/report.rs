@@ -1,5 +1,7 @@
-//! `thema report`: theme frequencies per code, overall and per attribute value.
+//! `thema report`: theme frequencies per code, overall and per attribute value; with `--html`
+//! and `--xlsx` the shareable report.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
@@ -7,12 +9,21 @@ use clap::Args;
 use super::{ExportArgs, InputArgs};
 use crate::Result;
 use crate::analysis::report;
+use crate::html::provenance::Provenance;
+use crate::html::{ReportOptions, build};
 
 /// Per code: coded segments, documents with the code and % of documents; with --by, the same
 /// per attribute value side by side. Parent codes aggregate their children.
+///
+/// --html writes one self-contained HTML file (no scripts, fonts or requests; opens offline
+/// and prints to PDF): a summary, a bar chart per theme of the % of respondents per code
+/// (per cohort with --by), a co-occurrence heat map, with --by the comparison table, per code
+/// its definition and quotes, and an appendix with the codebook and the provenance (thema
+/// version, SHA-256 of the codebook and every input file, the command line). --xlsx writes
+/// the same sections as Excel sheets.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  thema report samples/ --by cohort\n  thema report interviews/ --by municipality --format csv -o frequencies.csv"
+    after_help = "Examples:\n  thema report samples/ --by cohort\n  thema report interviews/ --by municipality --format csv -o frequencies.csv\n  thema report samples/ --by cohort --html report.html --xlsx report.xlsx\n  thema report samples/ --by cohort --html report.html --title \"Wave 1 and 2\" --quotes 5"
 )]
 pub struct ReportArgs {
     #[command(flatten)]
@@ -23,15 +34,82 @@ pub struct ReportArgs {
     /// Language of the code labels.
     #[arg(long, value_name = "LANG", default_value = "en")]
     labels: String,
+    /// Write the self-contained HTML report to this file.
+    #[arg(long, value_name = "FILE.html")]
+    html: Option<PathBuf>,
+    /// Write the report's sections as an Excel workbook (frequencies, comparison,
+    /// co-occurrence, quotes, codebook).
+    #[arg(long, value_name = "FILE.xlsx")]
+    xlsx: Option<PathBuf>,
+    /// The report's title [default: the codebook's name].
+    #[arg(long, value_name = "TEXT")]
+    title: Option<String>,
+    /// Quotes per code in the report.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    quotes: usize,
+    /// Put the date and time of the run in the report (otherwise the same inputs give the
+    /// same bytes).
+    #[arg(long)]
+    timestamp: bool,
     #[command(flatten)]
     export: ExportArgs,
 }
 
 pub fn run(args: ReportArgs) -> Result<ExitCode> {
-    let output = args.export.check()?;
+    let files = [args.html.as_deref(), args.xlsx.as_deref()];
+    let report_files = files
+        .iter()
+        .map(|f| super::check_output(*f, args.export.force))
+        .collect::<Result<Vec<_>>>()?;
+    let output = if report_files.iter().any(Option::is_some) && args.export.output.is_none() {
+        None
+    } else {
+        args.export.check()?
+    };
     let coded = args.input.read_and_code()?;
     let by = args.by.clone().or_else(|| coded.study.by.clone());
-    let table = report::frequencies(&coded.view(), by.as_deref(), &args.labels)?;
-    super::emit(&table, args.export.format, output.as_ref())?;
+    let view = coded.view();
+    if let [html, xlsx] = report_files.as_slice()
+        && (html.is_some() || xlsx.is_some())
+    {
+        let mut extra = args.input.attribute_files(&coded.study);
+        let study_file = PathBuf::from(crate::study::STUDY_FILE);
+        if study_file.exists() {
+            extra.push(study_file);
+        }
+        let command: Vec<String> = std::env::args().skip(1).collect();
+        let provenance = Provenance::collect(
+            &coded.codebook,
+            &coded.corpus.documents,
+            &extra,
+            &command,
+            args.timestamp,
+        )?;
+        let options = ReportOptions {
+            by: by.clone(),
+            title: args.title.clone(),
+            quotes: args.quotes,
+            language: args.labels.clone(),
+        };
+        let built = build(&view, &options, provenance)?;
+        if let Some(file) = html {
+            file.write(built.html.as_bytes())?;
+        }
+        if let Some(file) = xlsx {
+            let sheets: Vec<(&str, &crate::output::Table)> =
+                built.sheets.iter().map(|(n, t)| (n.as_str(), t)).collect();
+            file.write(&crate::output::xlsx::workbook(&sheets)?)?;
+        }
+        if !args.input.quiet {
+            for file in report_files.iter().flatten() {
+                eprintln!("wrote {}", file.path.display());
+            }
+        }
+        if output.is_none() {
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+    let table = report::frequencies(&view, by.as_deref(), &args.labels)?;
+    super::emit("frequencies", &table, args.export.format, output.as_ref())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,14 +1,16 @@
-//! Writing results: one table type rendered as a terminal table, CSV, JSON or Markdown, and
-//! atomic, no-clobber file writes.
+//! Writing results: one table type rendered as a terminal table (fitted to the terminal),
+//! CSV, JSON, Markdown, Parquet or Excel, and atomic, no-clobber file writes.
 
+mod fit;
 pub mod parquet;
 pub mod write;
+pub mod xlsx;
 
 use std::fmt::Write as _;
 
-use comfy_table::{CellAlignment, ContentArrangement, presets};
 use serde_json::{Map, Value as Json};
 
+pub use fit::terminal_width;
 pub use write::{OutputFile, write_atomic};
 
 /// How a table is printed.
@@ -24,6 +26,15 @@ pub enum TableFormat {
     Md,
     /// Apache Parquet with typed columns (needs an output file).
     Parquet,
+    /// An Excel workbook, one sheet per table (needs an output file).
+    Xlsx,
+}
+
+impl TableFormat {
+    /// Whether the format is binary and so needs an output file.
+    pub fn is_binary(self) -> bool {
+        matches!(self, TableFormat::Parquet | TableFormat::Xlsx)
+    }
 }
 
 /// `text` on one line, cut to at most `max` characters with `…` where it was cut.
@@ -104,42 +115,37 @@ impl Table {
         }
     }
 
-    /// Renders the table in a text `format` (Parquet, being binary, renders as CSV here; use
-    /// [`Table::to_bytes`] for files).
+    /// Renders the table in a text `format`, a terminal table at its full width (Parquet and
+    /// Excel, being binary, render as CSV here; use [`Table::to_bytes`] for files).
     pub fn render(&self, format: TableFormat) -> String {
         match format {
-            TableFormat::Table => self.render_terminal(),
-            TableFormat::Csv | TableFormat::Parquet => self.render_csv(),
+            TableFormat::Table => fit::render(self, None),
+            TableFormat::Csv | TableFormat::Parquet | TableFormat::Xlsx => self.render_csv(),
             TableFormat::Json => self.render_json(),
             TableFormat::Md => self.render_markdown(),
         }
     }
 
-    /// The bytes of the table in `format`, Parquet included.
+    /// The terminal table fitted to `width` columns (see [`terminal_width`]): headers wrapped,
+    /// the `label` column left out, then the columns split into stacked parts; `None` gives
+    /// the full table.
+    pub fn render_fitted(&self, width: Option<usize>) -> String {
+        fit::render(self, width)
+    }
+
+    /// The bytes of the table in `format`, Parquet and Excel (one sheet named `table`; see
+    /// [`xlsx::workbook`] for named sheets) included.
     pub fn to_bytes(&self, format: TableFormat) -> crate::Result<Vec<u8>> {
         match format {
             TableFormat::Parquet => parquet::to_parquet(self),
+            TableFormat::Xlsx => xlsx::workbook(&[("table", self)]),
             _ => Ok(self.render(format).into_bytes()),
         }
     }
 
-    fn render_terminal(&self) -> String {
-        let mut table = comfy_table::Table::new();
-        table
-            .load_style(presets::UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Disabled)
-            .set_header(&self.headers);
-        for row in &self.rows {
-            table.add_row(row.iter().map(|v| {
-                let cell = comfy_table::Cell::new(v.render());
-                if matches!(v, Value::Text(_)) {
-                    cell
-                } else {
-                    cell.set_alignment(CellAlignment::Right)
-                }
-            }));
-        }
-        format!("{table}\n")
+    /// The index of the column named `name`.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.headers.iter().position(|h| h == name)
     }
 
     fn render_csv(&self) -> String {

@@ -11,10 +11,11 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The `thema` binary, run in the repository root.
+/// The `thema` binary, run in the repository root, printing full-width tables (`COLUMNS`
+/// unset; a test that wants a narrow terminal sets it).
 pub fn thema() -> Command {
     let mut cmd = Command::cargo_bin("thema").expect("binary is built");
-    cmd.current_dir(root());
+    cmd.current_dir(root()).env_remove("COLUMNS");
     cmd
 }
 

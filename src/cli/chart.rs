@@ -1,0 +1,126 @@
+//! `thema chart`: the report's charts as standalone SVG files, for pasting into a paper.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+
+use super::{InputArgs, SelectionArgs};
+use crate::analysis::cooccur::Cooccurrence;
+use crate::analysis::frames::Unit;
+use crate::html::{charts, frequency_chart};
+use crate::{Error, Result};
+
+/// Which chart to draw.
+#[derive(Debug, Subcommand)]
+pub enum ChartCommand {
+    /// Horizontal bars of the % of respondents (documents) per code, per cohort with --by.
+    #[command(
+        after_help = "Examples:\n  thema chart frequencies samples/ --by cohort -o frequencies.svg\n  thema chart frequencies samples/ --codes acceptance -o acceptance.svg"
+    )]
+    Frequencies(FrequencyArgs),
+    /// A code × code heat map: units with both codes, coloured by the Jaccard index.
+    #[command(
+        after_help = "Examples:\n  thema chart cooccurrence samples/ -o cooccurrence.svg\n  thema chart cooccurrence samples/ --codes acceptance --unit document -o acceptance.svg"
+    )]
+    Cooccurrence(CooccurrenceArgs),
+}
+
+/// Where the chart goes.
+#[derive(Debug, Args)]
+pub struct ChartOutput {
+    /// The SVG file to write.
+    #[arg(long, short, value_name = "FILE.svg")]
+    output: PathBuf,
+    /// Replace an existing file.
+    #[arg(long)]
+    force: bool,
+    /// Language of the code labels.
+    #[arg(long, value_name = "LANG", default_value = "en")]
+    labels: String,
+}
+
+/// Options of `thema chart frequencies`.
+#[derive(Debug, Args)]
+pub struct FrequencyArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Document attribute whose values get a bar each (default: `by` of thema.toml).
+    #[arg(long, value_name = "ATTR")]
+    by: Option<String>,
+    #[command(flatten)]
+    selection: SelectionArgs,
+    #[command(flatten)]
+    output: ChartOutput,
+}
+
+/// Options of `thema chart cooccurrence`.
+#[derive(Debug, Args)]
+pub struct CooccurrenceArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    #[command(flatten)]
+    selection: SelectionArgs,
+    /// The unit in which codes co-occur.
+    #[arg(long, value_enum, default_value = "segment")]
+    unit: Unit,
+    #[command(flatten)]
+    output: ChartOutput,
+}
+
+pub fn run(command: ChartCommand) -> Result<ExitCode> {
+    let (input, output) = match &command {
+        ChartCommand::Frequencies(a) => (&a.input, &a.output),
+        ChartCommand::Cooccurrence(a) => (&a.input, &a.output),
+    };
+    let is_svg = output
+        .output
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+    if !is_svg {
+        return Err(Error::Usage(format!(
+            "{}: charts are written as SVG: give a file ending in .svg",
+            output.output.display()
+        )));
+    }
+    let file = crate::output::OutputFile::check(&output.output, output.force)?;
+    let coded = input.read_and_code()?;
+    let view = coded.view();
+    let language = output.labels.as_str();
+    let svg = match &command {
+        ChartCommand::Frequencies(args) => {
+            let selection = args.selection.selection(&coded.codebook)?;
+            let by = args.by.clone().or_else(|| coded.study.by.clone());
+            let chart = frequency_chart(&view, by.as_deref(), &selection, language)?;
+            charts::bar_chart(&chart, true)
+        }
+        ChartCommand::Cooccurrence(args) => {
+            let selection = args.selection.selection(&coded.codebook)?;
+            let counts = Cooccurrence::new(&view, &selection, args.unit)?;
+            let codes: Vec<(String, String)> = counts
+                .codes
+                .iter()
+                .map(|id| {
+                    let label = coded
+                        .codebook
+                        .code(id)
+                        .map_or(id.as_str(), |c| c.label(language));
+                    (id.clone(), label.to_owned())
+                })
+                .collect();
+            let unit = match args.unit {
+                Unit::Document => "document",
+                Unit::Segment => "segment",
+            };
+            charts::heat_map(&counts, &codes, unit, true)
+        }
+    };
+    let mut bytes = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    bytes.push_str(&svg);
+    bytes.push('\n');
+    file.write(bytes.as_bytes())?;
+    if !input.quiet {
+        eprintln!("wrote {}", file.path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
