@@ -178,7 +178,8 @@ pub enum Agent {
 pub enum AgentRequirement {
     /// Only the respondent.
     Respondent,
-    /// Only an organisation or its worker (a clause with no subject counts as one).
+    /// Only an organisation or its worker, named, referred to by a pronoun, or acting on the
+    /// respondent in a passive ("ik werd gebeld").
     Organisation,
     /// Only a third party.
     ThirdParty,
@@ -191,7 +192,7 @@ impl AgentRequirement {
     pub fn accepts(self, agent: Option<Agent>) -> bool {
         match self {
             AgentRequirement::Respondent => agent == Some(Agent::Respondent),
-            AgentRequirement::Organisation => matches!(agent, None | Some(Agent::Organisation)),
+            AgentRequirement::Organisation => agent == Some(Agent::Organisation),
             AgentRequirement::ThirdParty => agent == Some(Agent::ThirdParty),
             AgentRequirement::NotRespondent => agent != Some(Agent::Respondent),
         }
@@ -232,6 +233,8 @@ pub struct Rule {
     pub agent: Option<AgentRequirement>,
     /// The interviewer's preceding question must contain one of these.
     pub question: Vec<Term>,
+    /// A cue: its matches are no codings of their own, only sources for `from` rules.
+    pub cue: bool,
     /// The answer must open with this polarity.
     pub answer: Option<Polarity>,
     /// Context window in words.

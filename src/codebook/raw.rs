@@ -135,6 +135,8 @@ struct RawRule {
     from: Option<Vec<String>>,
     #[serde(default)]
     not_from: Vec<String>,
+    #[serde(default)]
+    cue: bool,
     window: Option<usize>,
     language: Option<String>,
     role: Option<Spanned<String>>,
@@ -210,13 +212,14 @@ pub(super) fn parse(path: &Path, source: &str) -> Result<Codebook> {
         let span = lists.span();
         let lists = lists.get_ref();
         let terms = |words: &[String]| -> Result<Vec<Term>> {
-            words
-                .iter()
-                .map(|w| {
-                    Term::parse(w)
-                        .map_err(|m| at.error(span.clone(), format!("languages.{name}: {m}")))
-                })
-                .collect()
+            let mut out = Vec::new();
+            for w in words {
+                out.extend(
+                    Term::parse_all(w)
+                        .map_err(|m| at.error(span.clone(), format!("languages.{name}: {m}")))?,
+                );
+            }
+            Ok(out)
         };
         languages.insert(
             name.clone(),
@@ -424,10 +427,11 @@ fn validate_rule(
         )
     };
     let terms = |words: &[String]| -> Result<Vec<Term>> {
-        words
-            .iter()
-            .map(|w| Term::parse(w).map_err(&fail))
-            .collect()
+        let mut out = Vec::new();
+        for w in words {
+            out.extend(Term::parse_all(w).map_err(&fail)?);
+        }
+        Ok(out)
     };
     let has_answer = raw.answer.is_some();
     let kind = match (&raw.terms, &raw.regex, &raw.near, &raw.from) {
@@ -492,6 +496,9 @@ fn validate_rule(
     };
     if raw.within.is_some() && raw.near.is_none() {
         return Err(fail("`within` only goes with `near`".into()));
+    }
+    if raw.cue && raw.from.is_some() {
+        return Err(fail("a `from` rule cannot be a `cue`".into()));
     }
     if !raw.not_from.is_empty() && raw.from.is_none() {
         return Err(fail("`not_from` only goes with `from`".into()));
@@ -576,6 +583,7 @@ fn validate_rule(
         sarcastic: outcome(raw.sarcastic.as_ref(), &defaults.sarcastic),
         agent,
         question: terms(&raw.question)?,
+        cue: raw.cue,
         answer,
         window: raw.window.unwrap_or(defaults.window),
         language: raw.language.clone(),

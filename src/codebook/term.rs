@@ -68,8 +68,8 @@ impl fmt::Display for Term {
 }
 
 impl Term {
-    /// Parses a term; the error says what is wrong with it.
-    pub fn parse(source: &str) -> Result<Term, String> {
+    /// Parses a term whose word positions have alternatives of one hyphen shape.
+    fn parse_one(source: &str) -> Result<Term, String> {
         let fail = |m: String| format!("term {source:?}: {m}");
         let mut words = Vec::new();
         let mut gaps = Vec::new();
@@ -120,27 +120,97 @@ impl Term {
 }
 
 /// Splits a hyphenated word position into its parts, each a set of `|` alternatives: the
-/// text's words split at hyphens, so `social-media` is two consecutive words. A position
-/// with alternatives (`a|b-c`) may not also hold a hyphen.
-fn split_hyphens(position: &str) -> Result<Vec<&str>, String> {
-    let hyphenated = position
-        .char_indices()
-        .any(|(i, c)| c == '-' && i > 0 && i + 1 < position.len());
-    if !hyphenated {
-        return Ok(vec![position]);
+/// text's words split at hyphens, so `social-media` is two consecutive words. Alternatives
+/// of a position have the same number of parts here ([`Term::parse_all`] groups them).
+fn split_hyphens(position: &str) -> Result<Vec<String>, String> {
+    let alternatives: Vec<Vec<&str>> = position.split('|').map(hyphen_parts).collect();
+    let parts = alternatives[0].len();
+    if alternatives.iter().any(|a| a.len() != parts) {
+        return Err(format!("`{position}`: alternatives with different hyphens"));
     }
-    if position.contains('|') {
-        return Err(format!(
-            "`{position}`: a hyphenated word cannot have `|` alternatives; write one term per form"
-        ));
-    }
-    let parts: Vec<&str> = position.split('-').collect();
-    if parts.iter().any(|p| p.is_empty()) {
+    if alternatives.iter().flatten().any(|p| p.is_empty()) {
         return Err(format!(
             "`{position}`: a hyphen needs letters on both sides"
         ));
     }
-    Ok(parts)
+    Ok((0..parts)
+        .map(|i| {
+            alternatives
+                .iter()
+                .map(|a| a[i])
+                .collect::<Vec<_>>()
+                .join("|")
+        })
+        .collect())
+}
+
+/// The hyphen-separated parts of one alternative (`sister-in-law` → sister, in, law); a
+/// leading or trailing hyphen is no separator.
+fn hyphen_parts(alternative: &str) -> Vec<&str> {
+    let inner = alternative
+        .char_indices()
+        .any(|(i, c)| c == '-' && i > 0 && i + 1 < alternative.len());
+    if inner {
+        alternative.split('-').collect()
+    } else {
+        vec![alternative]
+    }
+}
+
+/// The largest number of terms one written term may expand to.
+const MAX_EXPANSIONS: usize = 64;
+
+impl Term {
+    /// Parses a term that may stand for several: a word position whose alternatives differ
+    /// in hyphens (`in-laws|family`) becomes one term per form, all with the same source.
+    pub fn parse_all(source: &str) -> Result<Vec<Term>, String> {
+        let mut variants: Vec<Vec<String>> = vec![Vec::new()];
+        for position in source.split_whitespace() {
+            let mut groups: Vec<(usize, Vec<&str>)> = Vec::new();
+            for alt in position.split('|') {
+                let parts = hyphen_parts(alt).len();
+                match groups.iter_mut().find(|(n, _)| *n == parts) {
+                    Some((_, list)) => list.push(alt),
+                    None => groups.push((parts, vec![alt])),
+                }
+            }
+            let mut next = Vec::new();
+            for variant in &variants {
+                for (_, list) in &groups {
+                    let mut v = variant.clone();
+                    v.push(list.join("|"));
+                    next.push(v);
+                }
+            }
+            if next.len() > MAX_EXPANSIONS {
+                return Err(format!(
+                    "term {source:?}: its hyphenated alternatives make more than {MAX_EXPANSIONS} terms; split it"
+                ));
+            }
+            variants = next;
+        }
+        variants
+            .iter()
+            .map(|v| {
+                let mut term = Term::parse_one(&v.join(" ")).map_err(|m| {
+                    m.replace(&format!("{:?}", v.join(" ")), &format!("{source:?}"))
+                })?;
+                term.source = source.to_owned();
+                Ok(term)
+            })
+            .collect()
+    }
+
+    /// Parses a term that must stand for one (the two terms of `near`).
+    pub fn parse(source: &str) -> Result<Term, String> {
+        let mut terms = Term::parse_all(source)?;
+        if terms.len() > 1 {
+            return Err(format!(
+                "term {source:?}: alternatives that differ in hyphens make several terms, which is not allowed here"
+            ));
+        }
+        Ok(terms.remove(0))
+    }
 }
 
 fn parse_shape(alt: &str) -> Result<WordShape, String> {
@@ -261,6 +331,11 @@ mod tests {
                 .unwrap_err()
                 .contains("without wildcards")
         );
-        assert!(Term::parse("a|b-c").unwrap_err().contains("hyphenated"));
+        assert!(Term::parse("a|b-c").unwrap_err().contains("several terms"));
+        let forms = Term::parse_all("my in-laws|family").unwrap();
+        assert_eq!(forms.len(), 2);
+        assert_eq!(forms[0].words.len(), 3);
+        assert_eq!(forms[1].words.len(), 2);
+        assert!(forms.iter().all(|t| t.source == "my in-laws|family"));
     }
 }

@@ -65,7 +65,8 @@ impl Mark {
 }
 
 /// The agent marks of a scan, by first word, in word order. A respondent pronoun inside a
-/// passive phrase ("ik werd gebeld") is no agent.
+/// passive phrase ("ik werd gebeld", "ik kreeg een brief") marks an organisation acting on
+/// the respondent.
 fn marks(scan: &Scan, lang: &LanguageTerms) -> Vec<(usize, Mark)> {
     let passive: Vec<&Occurrence> = lang
         .passive
@@ -76,10 +77,9 @@ fn marks(scan: &Scan, lang: &LanguageTerms) -> Vec<(usize, Mark)> {
     let add = |terms: &[TermId], mark: Mark, out: &mut Vec<(usize, Mark)>| {
         for &t in terms {
             for o in scan.occurrences(t) {
-                if mark == Mark::Respondent && passive.iter().any(|p| p.overlaps(o)) {
-                    continue;
-                }
-                out.push((o.first(), mark));
+                let passive = mark == Mark::Respondent && passive.iter().any(|p| p.overlaps(o));
+                // "ik werd gebeld", "ik kreeg een brief": someone else acted on the respondent.
+                out.push((o.first(), if passive { Mark::Organisation } else { mark }));
             }
         }
     };

@@ -6,24 +6,28 @@
 use super::{Coding, CompiledRule, Turn, applies};
 use crate::codebook::{Codebook, RuleKind};
 
-/// Whether `coding` meets a `from` alternative: a code id (the coding's code or below it)
-/// or a rule name (the rule that made it, whatever it was recoded to).
-fn meets(coding: &Coding, alternative: &str) -> bool {
-    let rule = coding
+/// The rule that made a coding, without the note of what recoded it.
+fn rule_name(coding: &Coding) -> &str {
+    coding
         .rule
         .split_once(" (")
-        .map_or(coding.rule.as_str(), |(name, _)| name);
-    Codebook::is_within(&coding.code, alternative) || rule == alternative
+        .map_or(coding.rule.as_str(), |(name, _)| name)
 }
 
-/// Adds the derived codings of a turn whose codings are `out[first..]`, rule by rule in
-/// codebook order, so a derived code can feed a later derivation.
+/// Whether a coding meets a `from` alternative: a code id (the coding's code or below it)
+/// or a rule name (the rule that made it, whatever it was recoded to). A cue meets only its
+/// rule name.
+fn meets((coding, cue): &(Coding, bool), alternative: &str) -> bool {
+    rule_name(coding) == alternative || (!cue && Codebook::is_within(&coding.code, alternative))
+}
+
+/// Adds the derived codings of a turn to its codings (each marked whether it is a cue),
+/// rule by rule in codebook order, so a derived code can feed a later derivation.
 pub(super) fn derive(
     rules: &[CompiledRule<'_>],
     turn: &Turn<'_>,
     language: &str,
-    out: &mut Vec<Coding>,
-    first: usize,
+    out: &mut Vec<(Coding, bool)>,
 ) {
     let Some((segment, _)) = turn.segments.first() else {
         return;
@@ -35,16 +39,16 @@ pub(super) fn derive(
         if !applies(compiled.rule, segment, language) {
             continue;
         }
-        let mut codings: Vec<&Coding> = out[first..].iter().collect();
+        let mut codings: Vec<&(Coding, bool)> = out.iter().collect();
         codings.sort();
-        if codings.iter().any(|c| c.code == compiled.code)
+        if out.iter().any(|(c, cue)| !cue && c.code == compiled.code)
             || codings
                 .iter()
                 .any(|c| not_from.iter().any(|alt| meets(c, alt)))
         {
             continue;
         }
-        let sources: Option<Vec<&Coding>> = from
+        let sources: Option<Vec<&(Coding, bool)>> = from
             .iter()
             .map(|alternatives| {
                 codings
@@ -58,11 +62,17 @@ pub(super) fn derive(
         };
         let matched = sources
             .iter()
-            .map(|c| format!("{}: {}", c.code, c.matched))
+            .map(|(c, cue)| {
+                format!(
+                    "{}: {}",
+                    if *cue { rule_name(c) } else { &c.code },
+                    c.matched
+                )
+            })
             .collect::<Vec<_>>()
             .join(" + ");
         sources.sort();
-        let anchor = sources[0];
+        let anchor = &sources[0].0;
         let derived = Coding {
             segment: anchor.segment,
             start: anchor.start,
@@ -71,6 +81,6 @@ pub(super) fn derive(
             rule: compiled.rule.name.clone(),
             matched,
         };
-        out.push(derived);
+        out.push((derived, false));
     }
 }

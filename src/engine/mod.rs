@@ -285,11 +285,16 @@ impl<'a> Engine<'a> {
             question,
             polarity,
         };
-        let first = out.len();
+        let mut codings = Vec::new();
         for (segment, analysis) in &turn.segments {
-            self.code_segment(&turn, segment, analysis, language, lang, out);
+            self.code_segment(&turn, segment, analysis, language, lang, &mut codings);
         }
-        derive::derive(&self.rules, &turn, language, out, first);
+        derive::derive(&self.rules, &turn, language, &mut codings);
+        out.extend(
+            codings
+                .into_iter()
+                .filter_map(|(coding, cue)| (!cue).then_some(coding)),
+        );
     }
 
     fn code_segment(
@@ -299,7 +304,7 @@ impl<'a> Engine<'a> {
         analysis: &Analysis,
         language: &str,
         lang: Option<&LanguageTerms>,
-        out: &mut Vec<Coding>,
+        out: &mut Vec<(Coding, bool)>,
     ) {
         let mut offsets = CharOffsets::new(&segment.text, segment.start);
         for compiled in &self.rules {
@@ -332,14 +337,15 @@ impl<'a> Engine<'a> {
                 if let Some(asked) = asked {
                     matched.push_str(&format!(" [question: {asked}]"));
                 }
-                out.push(Coding {
+                let coding = Coding {
                     segment: segment.index,
                     start: offsets.at(start),
                     end: offsets.at(end),
                     code: code.to_owned(),
                     rule: format!("{}{suffix}", compiled.rule.name),
                     matched,
-                });
+                };
+                out.push((coding, compiled.rule.cue));
             }
         }
     }
