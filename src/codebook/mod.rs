@@ -185,6 +185,9 @@ pub enum AgentRequirement {
     ThirdParty,
     /// Anyone but the respondent.
     NotRespondent,
+    /// Anyone but an organisation, or nobody named (`"not_organisation"`): the respondent's
+    /// own doing in a clause without a subject ("Opgehangen.").
+    NotOrganisation,
 }
 
 impl AgentRequirement {
@@ -195,6 +198,7 @@ impl AgentRequirement {
             AgentRequirement::Organisation => agent == Some(Agent::Organisation),
             AgentRequirement::ThirdParty => agent == Some(Agent::ThirdParty),
             AgentRequirement::NotRespondent => agent != Some(Agent::Respondent),
+            AgentRequirement::NotOrganisation => agent != Some(Agent::Organisation),
         }
     }
 }

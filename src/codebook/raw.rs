@@ -550,10 +550,11 @@ fn validate_rule(
             "organisation" | "organization" => AgentRequirement::Organisation,
             "third_party" => AgentRequirement::ThirdParty,
             "not_respondent" => AgentRequirement::NotRespondent,
+            "not_organisation" => AgentRequirement::NotOrganisation,
             other => {
                 return Err(at.error(
                     a.span(),
-                    format!("code `{code}`, rule {name}: agent {other:?} is none of respondent, organisation, third_party, not_respondent"),
+                    format!("code `{code}`, rule {name}: agent {other:?} is none of respondent, organisation, third_party, not_respondent, not_organisation"),
                 ));
             }
         }),

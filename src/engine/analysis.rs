@@ -19,6 +19,10 @@ pub struct Analysis {
     pub clause: Vec<usize>,
     /// Who acts in each clause (`None`: no subject found).
     pub agent: Vec<Option<Agent>>,
+    /// Who acts at each word: the nearest actor mentioned before it in its clause; in a
+    /// clause opened by a break word ("en belde me") the previous clause's actor; else the
+    /// first actor after it in the clause ("toen belde de gemeente").
+    pub word_agent: Vec<Option<Agent>>,
     /// Whether each word belongs to a third party's story.
     pub third_party: Vec<bool>,
     /// Whether each sentence is sarcastic.
@@ -109,6 +113,7 @@ pub fn analyse(
     let clauses_count = clause.last().map_or(0, |c| c + 1);
     let sentences = scan.sentence.last().map_or(0, |s| s + 1);
     let mut agent = vec![None; clauses_count];
+    let mut word_agent = vec![None; scan.words.len()];
     let mut third_party = vec![false; scan.words.len()];
     let mut sarcastic = vec![false; sentences];
     let Some(lang) = lang else {
@@ -116,6 +121,7 @@ pub fn analyse(
             scan,
             clause,
             agent,
+            word_agent,
             third_party,
             sarcastic,
         };
@@ -156,6 +162,29 @@ pub fn analyse(
             .then(|| agent[c - 1])
             .flatten();
         agent[c] = subject.or(inherited);
+        let actors: Vec<(usize, Agent)> = in_clause
+            .iter()
+            .filter_map(|&(w, m)| {
+                let actor = match m {
+                    Mark::Respondent => Agent::Respondent,
+                    Mark::Organisation => Agent::Organisation,
+                    Mark::ThirdParty => Agent::ThirdParty,
+                    Mark::Pronoun => discourse.last_referent.unwrap_or(Agent::Organisation),
+                    Mark::Speech => return None,
+                };
+                Some((w, actor))
+            })
+            .collect();
+        let opened_by_word = start > 0 && !punctuation_before(text, &scan, start);
+        for w in start..end {
+            let before = actors.iter().rev().find(|(a, _)| *a <= w).map(|(_, x)| *x);
+            let after = || actors.iter().find(|(a, _)| *a > w).map(|(_, x)| *x);
+            word_agent[w] = match (before, opened_by_word) {
+                (Some(actor), _) => Some(actor),
+                (None, true) => inherited.or_else(after),
+                (None, false) => after().or(inherited),
+            };
+        }
         let in_story = match reported {
             Some((s, quoted)) if s == sentence => quoted || agent[c] != Some(Agent::Respondent),
             _ => false,
@@ -185,18 +214,23 @@ pub fn analyse(
         scan,
         clause,
         agent,
+        word_agent,
         third_party,
         sarcastic,
     }
 }
 
+/// Whether punctuation stands between word `w` and the word before it.
+fn punctuation_before(text: &str, scan: &Scan, w: usize) -> bool {
+    text[scan.words[w - 1].end..scan.words[w].start].contains(CLAUSE_PUNCTUATION)
+}
+
 /// Clause number of each word: punctuation and the language's clause-break words end a
 /// clause, except a break word inside a contiguous phrase of the language's lists.
 fn clauses(text: &str, scan: &Scan, lang: Option<&LanguageTerms>) -> Vec<usize> {
-    let mut punctuation = vec![false; scan.words.len()];
-    for (i, pair) in scan.words.windows(2).enumerate() {
-        punctuation[i + 1] = text[pair[0].end..pair[1].start].contains(CLAUSE_PUNCTUATION);
-    }
+    let punctuation: Vec<bool> = (0..scan.words.len())
+        .map(|w| w > 0 && punctuation_before(text, scan, w))
+        .collect();
     let mut word_break = vec![false; scan.words.len()];
     if let Some(lang) = lang {
         for &term in &lang.clause_breaks {

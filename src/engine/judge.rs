@@ -122,7 +122,7 @@ pub(super) fn judge<'r>(
         return Some(recoded);
     }
     if let Some(required) = rule.agent
-        && !required.accepts(analysis.agent[analysis.clause[first]])
+        && !required.accepts(analysis.word_agent[first])
     {
         return None;
     }
