@@ -66,6 +66,9 @@ pub struct LanguageLists {
     pub third_party: Vec<Term>,
     /// Third-person pronouns, resolved to the organisation or third party last mentioned.
     pub pronouns: Vec<Term>,
+    /// Words that open a subordinate clause with a subject of its own ("dat", "that"): the
+    /// actor of a word after one is sought after it ("ik zei dat ze me moesten bellen").
+    pub subordinators: Vec<Term>,
     /// Verbs of saying and thinking: after a third party's, the rest of the sentence is theirs.
     pub speech: Vec<Term>,
     /// Sarcasm markers ("fijn hoor", "oh marvellous"): their sentence is ironic.

@@ -73,6 +73,8 @@ struct RawLanguage {
     #[serde(default)]
     pronouns: Vec<String>,
     #[serde(default)]
+    subordinators: Vec<String>,
+    #[serde(default)]
     speech: Vec<String>,
     #[serde(default)]
     sarcasm: Vec<String>,
@@ -235,6 +237,7 @@ pub(super) fn parse(path: &Path, source: &str) -> Result<Codebook> {
                 organisation: terms(&lists.organisation)?,
                 third_party: terms(&lists.third_party)?,
                 pronouns: terms(&lists.pronouns)?,
+                subordinators: terms(&lists.subordinators)?,
                 speech: terms(&lists.speech)?,
                 sarcasm: terms(&lists.sarcasm)?,
                 yes: terms(&lists.yes)?,

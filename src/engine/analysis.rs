@@ -19,9 +19,10 @@ pub struct Analysis {
     pub clause: Vec<usize>,
     /// Who acts in each clause (`None`: no subject found).
     pub agent: Vec<Option<Agent>>,
-    /// Who acts at each word: the nearest actor mentioned before it in its clause; in a
-    /// clause opened by a break word ("en belde me") the previous clause's actor; else the
-    /// first actor after it in the clause ("toen belde de gemeente").
+    /// Who acts at each word: the first actor mentioned before it in its clause, after the
+    /// last subordinator before it ("ik zei dat ze belden"); in a clause opened by a break
+    /// word ("en belde me") the previous clause's actor; else the first actor after it in
+    /// the clause ("toen belde de gemeente").
     pub word_agent: Vec<Option<Agent>>,
     /// Whether each word belongs to a third party's story.
     pub third_party: Vec<bool>,
@@ -176,8 +177,25 @@ pub fn analyse(
             })
             .collect();
         let opened_by_word = start > 0 && !punctuation_before(text, &scan, start);
+        let subordinators: Vec<usize> = lang
+            .subordinators
+            .iter()
+            .flat_map(|&t| scan.occurrences(t))
+            .map(Occurrence::first)
+            .filter(|w| (start..end).contains(w))
+            .collect();
         for w in start..end {
-            let before = actors.iter().rev().find(|(a, _)| *a <= w).map(|(_, x)| *x);
+            let from = subordinators
+                .iter()
+                .copied()
+                .filter(|&s| s < w)
+                .max()
+                .unwrap_or(start);
+            let before = actors
+                .iter()
+                .find(|(a, _)| (from..=w).contains(a))
+                .or_else(|| actors.iter().find(|(a, _)| *a <= w))
+                .map(|(_, x)| *x);
             let after = || actors.iter().find(|(a, _)| *a > w).map(|(_, x)| *x);
             word_agent[w] = match (before, opened_by_word) {
                 (Some(actor), _) => Some(actor),
