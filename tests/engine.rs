@@ -209,3 +209,33 @@ fn neither_nor_is_one_negation() {
         vec![pair("missed", "called-me (negated)")]
     );
 }
+
+/// Issue 16, defect 4: comparative "als" (zo … als, net als, als + a role) is no condition,
+/// so the default codebook does not turn these contacts into wishes.
+#[test]
+fn comparative_als_is_no_hypothetical_in_the_default_codebook() {
+    let cb = Codebook::embedded().expect("embedded codebook");
+    let engine = Engine::new(&cb, EngineOptions::default());
+    for text in [
+        "Ze belden me zo snel als ze konden.",
+        "Het wijkteam belde me net als de gemeente.",
+        "Als moeder wil je het beste, en de gemeente belde me.",
+        "De gemeente belde me, even vriendelijk als altijd.",
+    ] {
+        let codes: Vec<String> = engine
+            .code_text(text, "nl")
+            .into_iter()
+            .map(|c| format!("{} {}", c.code, c.rule))
+            .collect();
+        assert!(
+            codes.iter().any(|c| c.starts_with("proactivity.initiative ")),
+            "{text}: {codes:?}"
+        );
+        assert!(
+            !codes
+                .iter()
+                .any(|c| c.starts_with("expectation.expected") || c.contains("(hypothetical)")),
+            "{text}: {codes:?}"
+        );
+    }
+}
