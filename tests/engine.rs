@@ -228,7 +228,9 @@ fn comparative_als_is_no_hypothetical_in_the_default_codebook() {
             .map(|c| format!("{} {}", c.code, c.rule))
             .collect();
         assert!(
-            codes.iter().any(|c| c.starts_with("proactivity.initiative ")),
+            codes
+                .iter()
+                .any(|c| c.starts_with("proactivity.initiative ")),
             "{text}: {codes:?}"
         );
         assert!(

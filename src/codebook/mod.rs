@@ -42,6 +42,10 @@ pub struct Codebook {
 /// with (see docs/codebook-format.md, "Languages").
 #[derive(Debug, Clone, Default)]
 pub struct LanguageLists {
+    /// Where the actor of a word stands: the first one named in its clause before it (`true`,
+    /// `subject = "first"`, for verb-final clauses: "ik heb ze gebeld") or the nearest one
+    /// before it (`false`, `subject = "nearest"`, the default: "I was glad they called").
+    pub subject_first: bool,
     /// Words that negate a match in their clause.
     pub negators: Vec<Term>,
     /// Negators that continue a negation rather than add one ("nor", "noch"): they count

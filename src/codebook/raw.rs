@@ -51,6 +51,8 @@ struct RawDefaults {
 #[serde(deny_unknown_fields)]
 struct RawLanguage {
     #[serde(default)]
+    subject: Option<String>,
+    #[serde(default)]
     negators: Vec<String>,
     #[serde(default)]
     correlative: Vec<String>,
@@ -223,9 +225,22 @@ pub(super) fn parse(path: &Path, source: &str) -> Result<Codebook> {
             }
             Ok(out)
         };
+        let subject_first = match lists.subject.as_deref() {
+            None | Some("nearest") => false,
+            Some("first") => true,
+            Some(other) => {
+                return Err(at.error(
+                    span,
+                    format!(
+                        "languages.{name}: subject {other:?} is neither \"first\" nor \"nearest\""
+                    ),
+                ));
+            }
+        };
         languages.insert(
             name.clone(),
             LanguageLists {
+                subject_first,
                 negators: terms(&lists.negators)?,
                 correlative: terms(&lists.correlative)?,
                 clause_breaks: terms(&lists.clause_breaks)?,

@@ -19,8 +19,9 @@ pub struct Analysis {
     pub clause: Vec<usize>,
     /// Who acts in each clause (`None`: no subject found).
     pub agent: Vec<Option<Agent>>,
-    /// Who acts at each word: the first actor mentioned before it in its clause, after the
-    /// last subordinator before it ("ik zei dat ze belden"); in a clause opened by a break
+    /// Who acts at each word: the actor mentioned before it in its clause, after the last
+    /// subordinator before it ("ik zei dat ze belden"), the first or the nearest one as the
+    /// language says (`subject`); in a clause opened by a break
     /// word ("en belde me") the previous clause's actor; else the first actor after it in
     /// the clause ("toen belde de gemeente").
     pub word_agent: Vec<Option<Agent>>,
@@ -191,9 +192,13 @@ pub fn analyse(
                 .filter(|&s| s < w)
                 .max()
                 .unwrap_or(start);
-            let before = actors
-                .iter()
-                .find(|(a, _)| (from..=w).contains(a))
+            let mut window = actors.iter().filter(|(a, _)| (from..=w).contains(a));
+            let in_window = if lang.subject_first {
+                window.next()
+            } else {
+                window.last()
+            };
+            let before = in_window
                 .or_else(|| actors.iter().find(|(a, _)| *a <= w))
                 .map(|(_, x)| *x);
             let after = || actors.iter().find(|(a, _)| *a > w).map(|(_, x)| *x);

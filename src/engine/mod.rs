@@ -60,6 +60,7 @@ struct CompiledRule<'a> {
 /// The term ids of one language's lists (see [`LanguageLists`]).
 #[derive(Default, Debug)]
 pub struct LanguageTerms {
+    subject_first: bool,
     negators: Vec<TermId>,
     correlative: Vec<TermId>,
     clause_breaks: Vec<TermId>,
@@ -426,6 +427,7 @@ fn applies(rule: &Rule, segment: &Segment, language: &str) -> bool {
 
 fn compile_language(terms: &mut TermSet, lists: &LanguageLists) -> LanguageTerms {
     let LanguageLists {
+        subject_first,
         negators,
         correlative,
         clause_breaks,
@@ -450,6 +452,7 @@ fn compile_language(terms: &mut TermSet, lists: &LanguageLists) -> LanguageTerms
         ids
     };
     LanguageTerms {
+        subject_first: *subject_first,
         negators: add_all(negators),
         correlative: add_all(correlative),
         clause_breaks: add_all(clause_breaks),
