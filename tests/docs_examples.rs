@@ -45,7 +45,9 @@ fn every_example_and_counterexample_of_the_feature_codebook_comes_out_right() {
         .args(["codebook", "test", FEATURES])
         .assert()
         .success()
-        .stdout(predicate::str::contains("examples and counterexamples right, 0 wrong"))
+        .stdout(predicate::str::contains(
+            "examples and counterexamples right, 0 wrong",
+        ))
         .stdout(predicate::str::contains("\n-").not())
         .stdout(predicate::str::contains("\n+").not());
 }
@@ -69,7 +71,14 @@ fn the_interview_codings_quoted_in_the_doc_are_what_thema_writes() {
     let run = |out: &str, extra: &[&str]| -> String {
         let out = dir.path().join(out);
         thema()
-            .args(["code", INTERVIEW, "--codebook", FEATURES, "--quiet", "--out"])
+            .args([
+                "code",
+                INTERVIEW,
+                "--codebook",
+                FEATURES,
+                "--quiet",
+                "--out",
+            ])
             .arg(&out)
             .args(extra)
             .assert()
@@ -111,7 +120,12 @@ fn regex_syntax_in_a_term_is_refused_with_the_message_the_doc_quotes() {
         .arg(&path)
         .assert()
         .failure()
-        .stderr(predicate::str::contains("regex-term.toml:4:1: code `contact`, rule contact#1: "))
+        .stderr(predicate::str::contains(
+            "regex-term.toml:4:1: code `contact`, rule contact#1: ",
+        ))
         .stderr(predicate::str::contains(message));
-    assert!(read(DOC).contains(message), "{DOC} does not quote the refusal");
+    assert!(
+        read(DOC).contains(message),
+        "{DOC} does not quote the refusal"
+    );
 }
