@@ -21,9 +21,9 @@ pub struct Analysis {
     pub agent: Vec<Option<Agent>>,
     /// Who acts at each word: the actor mentioned before it in its clause, after the last
     /// subordinator before it ("ik zei dat ze belden"), the first or the nearest one as the
-    /// language says (`subject`); in a clause opened by a break
-    /// word ("en belde me") the previous clause's actor; else the first actor after it in
-    /// the clause ("toen belde de gemeente").
+    /// language says (`subject`); else the first actor after it up to the next subordinator
+    /// ("toen belde de gemeente"); else the previous clause's actor ("en belde me"), which
+    /// comes first for the word right after a clause-break word ("en belde de gemeente").
     pub word_agent: Vec<Option<Agent>>,
     /// Whether each word belongs to a third party's story.
     pub third_party: Vec<bool>,
@@ -185,27 +185,41 @@ pub fn analyse(
             .map(Occurrence::first)
             .filter(|w| (start..end).contains(w))
             .collect();
-        for w in start..end {
+        for (w, slot) in word_agent.iter_mut().enumerate().take(end).skip(start) {
             let from = subordinators
                 .iter()
                 .copied()
                 .filter(|&s| s < w)
                 .max()
                 .unwrap_or(start);
+            let until = subordinators
+                .iter()
+                .copied()
+                .filter(|&s| s > w)
+                .min()
+                .unwrap_or(end);
             let mut window = actors.iter().filter(|(a, _)| (from..=w).contains(a));
             let in_window = if lang.subject_first {
                 window.next()
             } else {
-                window.last()
+                window.next_back()
             };
             let before = in_window
                 .or_else(|| actors.iter().find(|(a, _)| *a <= w))
                 .map(|(_, x)| *x);
-            let after = || actors.iter().find(|(a, _)| *a > w).map(|(_, x)| *x);
-            word_agent[w] = match (before, opened_by_word) {
-                (Some(actor), _) => Some(actor),
-                (None, true) => inherited.or_else(after),
-                (None, false) => after().or(inherited),
+            // After the word, up to the next subordinator: "en toen belde de gemeente", not
+            // the "ik" of "en stuurde me een brief dat ik recht had".
+            let after = actors
+                .iter()
+                .find(|(a, _)| *a > w && *a < until)
+                .map(|(_, x)| *x);
+            // A verb right after the break word shares the previous clause's subject
+            // ("en belde de gemeente"); after an adverb the subject follows ("en toen belde
+            // de gemeente").
+            *slot = if opened_by_word && w <= start + 1 {
+                before.or(inherited).or(after)
+            } else {
+                before.or(after).or(inherited)
             };
         }
         let in_story = match reported {
