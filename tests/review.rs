@@ -58,11 +58,10 @@ fn row(segment: &str, code: &str, decision: &str, source: &str, memo: &str) -> D
     )
 }
 
-#[test]
-fn no_tui_lists_the_codings_with_question_highlights_and_rule() {
-    let out = tempfile::tempdir().unwrap();
-    let reviewed = out.path().join("reviewed.csv");
-    let list = stdout_of(&[
+/// `thema review EN01 --codings CODINGS --no-tui --coder rev -o REVIEWED` with `extra`
+/// arguments; its standard output.
+fn review(reviewed: &Path, extra: &[&str]) -> String {
+    let mut args = vec![
         "review",
         EN01,
         "--codings",
@@ -71,8 +70,26 @@ fn no_tui_lists_the_codings_with_question_highlights_and_rule() {
         "--coder",
         "rev",
         "-o",
-        arg(&reviewed),
-    ]);
+        arg(reviewed),
+    ];
+    args.extend(extra);
+    stdout_of(&args)
+}
+
+/// [`review`] with a decisions file (written beside the review file) holding `decisions`.
+fn decide(reviewed: &Path, decisions: &str, extra: &[&str]) -> String {
+    let file = reviewed.with_extension("decisions.txt");
+    std::fs::write(&file, decisions).unwrap();
+    let mut args = vec!["--decisions", arg(&file)];
+    args.extend(extra);
+    review(reviewed, &args)
+}
+
+#[test]
+fn no_tui_lists_the_codings_with_question_highlights_and_rule() {
+    let out = tempfile::tempdir().unwrap();
+    let reviewed = out.path().join("reviewed.csv");
+    let list = review(&reviewed, &[]);
     let headings: Vec<&str> = list
         .lines()
         .filter(|l| l.starts_with(|c: char| c.is_ascii_digit()) && l.contains(" · segment "))
@@ -107,30 +124,11 @@ fn no_tui_lists_the_codings_with_question_highlights_and_rule() {
 fn decisions_file_writes_the_review_and_a_second_run_resumes_it() {
     let out = tempfile::tempdir().unwrap();
     let reviewed = out.path().join("reviewed.csv");
-    let first = out.path().join("first.txt");
-    std::fs::write(
-        &first,
+    let printed = decide(
+        &reviewed,
         "# the first sitting\n1 accept\n2 reject\n3 change acceptance.stigma\n4 add actor.municipality\n4 memo the call never came\n",
-    )
-    .unwrap();
-    let run = |decisions: &Path, extra: &[&str]| {
-        let mut args = vec![
-            "review",
-            EN01,
-            "--codings",
-            CODINGS,
-            "--no-tui",
-            "--coder",
-            "rev",
-            "-o",
-            arg(&reviewed),
-            "--decisions",
-            arg(decisions),
-        ];
-        args.extend(extra);
-        stdout_of(&args)
-    };
-    let printed = run(&first, &[]);
+        &[],
+    );
     assert!(
         printed.contains("applied 5 decisions: 3 of 4 codings decided"),
         "{printed}"
@@ -157,21 +155,7 @@ fn decisions_file_writes_the_review_and_a_second_run_resumes_it() {
     ), "{text}");
 
     // A second sitting, only the acceptance codes: item 2 of this list is segment 8.
-    let second = out.path().join("second.txt");
-    std::fs::write(&second, "2 accept\n").unwrap();
-    let list = stdout_of(&[
-        "review",
-        EN01,
-        "--codings",
-        CODINGS,
-        "--code",
-        "acceptance",
-        "--no-tui",
-        "--coder",
-        "rev",
-        "-o",
-        arg(&reviewed),
-    ]);
+    let list = review(&reviewed, &["--code", "acceptance"]);
     assert!(list.contains("1. EN01 · segment 7"), "{list}");
     assert!(
         list.contains("acceptance.privacy (Privacy) · by auto · rejected"),
@@ -181,7 +165,7 @@ fn decisions_file_writes_the_review_and_a_second_run_resumes_it() {
         list.contains("also here: acceptance.stigma (added)"),
         "{list}"
     );
-    run(&second, &["--code", "acceptance"]);
+    decide(&reviewed, "2 accept\n", &["--code", "acceptance"]);
     let mut expected = after_first.clone();
     expected[2] = row("8", "acceptance.non_take_up", "accepted", "auto", "");
     assert_eq!(
@@ -191,33 +175,19 @@ fn decisions_file_writes_the_review_and_a_second_run_resumes_it() {
     );
     // The same decisions again change nothing: the file is byte-identical.
     let before = std::fs::read(&reviewed).unwrap();
-    run(&second, &["--code", "acceptance"]);
+    decide(&reviewed, "2 accept\n", &["--code", "acceptance"]);
     assert_eq!(std::fs::read(&reviewed).unwrap(), before);
 }
 
 #[test]
-fn evaluate_scores_precision_from_the_review_and_agree_reads_only_what_was_kept() {
+fn evaluate_scores_precision_from_the_review_and_as_gold_it_holds_only_what_was_kept() {
     let out = tempfile::tempdir().unwrap();
     let reviewed = out.path().join("reviewed.csv");
-    let decisions_file = out.path().join("decisions.txt");
-    std::fs::write(
-        &decisions_file,
+    decide(
+        &reviewed,
         "1 accept\n2 reject\n3 change acceptance.stigma\n4 accept\n4 add actor.municipality\n",
-    )
-    .unwrap();
-    stdout_of(&[
-        "review",
-        EN01,
-        "--codings",
-        CODINGS,
-        "--no-tui",
-        "--coder",
-        "rev",
-        "-o",
-        arg(&reviewed),
-        "--decisions",
-        arg(&decisions_file),
-    ]);
+        &[],
+    );
     // By hand: 4 reviewed, 2 accepted (benefits agency, missed proactivity), 2 rejected
     // (privacy, non-take-up): precision 2/4; 2 codes added.
     let scores = stdout_of(&[
@@ -259,6 +229,24 @@ fn evaluate_scores_precision_from_the_review_and_agree_reads_only_what_was_kept(
     assert!(!gold.contains("acceptance.privacy"), "{gold}");
     let kept = thema::review::file::read(&reviewed).unwrap();
     assert_eq!(kept.len(), 6);
+    // A document whose codings were all rejected still counts as coded by the reviewer:
+    // with nothing in it, so every auto-coding there is a false positive.
+    let rejected = out.path().join("rejected.csv");
+    decide(&rejected, "1 reject\n2 reject\n3 reject\n4 reject\n", &[]);
+    let scored = stdout_of(&[
+        "evaluate",
+        EN01,
+        "--gold",
+        arg(&rejected),
+        "--codings",
+        CODINGS,
+        "--format",
+        "csv",
+    ]);
+    assert!(
+        scored.contains("(micro average),0,4,0,4,0,0.000,,"),
+        "{scored}"
+    );
 }
 
 #[test]
@@ -302,23 +290,25 @@ fn review_refuses_what_it_cannot_do_safely() {
         .stderr(predicate::str::contains(
             "this review is by `anna`, not `bram`",
         ));
-    // A decision for a code the codebook lacks names the decisions file and line.
-    std::fs::write(&decisions_file, "1 accept\n2 add acceptance.privcy\n").unwrap();
-    base(&reviewed)
-        .args(["--coder", "anna", "--decisions", arg(&decisions_file)])
-        .assert()
-        .failure()
-        .stderr(
-            predicate::str::contains("d.txt:2:").and(predicate::str::contains(
-                "did you mean `acceptance.privacy`",
-            )),
-        );
-    std::fs::write(&decisions_file, "9 accept\n").unwrap();
-    base(&reviewed)
-        .args(["--coder", "anna", "--decisions", arg(&decisions_file)])
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("no coding 9: the list has 1 to 4"));
+    // A decision for a code the codebook lacks, or for a coding the list lacks, names the
+    // decisions file and line.
+    for (decisions, expected) in [
+        (
+            "1 accept\n2 add acceptance.privcy\n",
+            "d.txt:2: no code `acceptance.privcy`",
+        ),
+        (
+            "9 accept\n",
+            "d.txt:1: there is no coding 9: the list has 1 to 4",
+        ),
+    ] {
+        std::fs::write(&decisions_file, decisions).unwrap();
+        base(&reviewed)
+            .args(["--coder", "anna", "--decisions", arg(&decisions_file)])
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains(expected));
+    }
     // Without a terminal the screen is refused, with the way out.
     thema()
         .args(["review", EN01, "--coder", "anna", "-o", arg(&reviewed)])

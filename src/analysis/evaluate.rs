@@ -41,11 +41,7 @@ pub fn evaluate(
     if gold_coders.len() != 1 {
         return Err(Error::Usage(format!(
             "the gold standard must come from one coder; it names {}",
-            gold_coders
-                .iter()
-                .map(|c| format!("`{c}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            coder_list(&gold_coders)
         )));
     }
     let in_scope: BTreeSet<usize> = gold.iter().map(|c| c.document).collect();
@@ -185,6 +181,15 @@ pub fn evaluate(
     })
 }
 
+/// Coder names in backquotes, comma-separated.
+fn coder_list(coders: &BTreeSet<&str>) -> String {
+    coders
+        .iter()
+        .map(|c| format!("`{c}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn prf(c: Counts) -> (Option<f64>, Option<f64>, Option<f64>) {
     let ratio = |a: usize, b: usize| (b > 0).then(|| a as f64 / b as f64);
     let precision = ratio(c.tp, c.tp + c.fp);
@@ -228,11 +233,7 @@ pub fn review_scores(
     if sources.len() > 1 {
         return Err(Error::Usage(format!(
             "the review covers codings by {}: precision is scored for one coder at a time",
-            sources
-                .iter()
-                .map(|c| format!("`{c}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            coder_list(&sources)
         )));
     }
     // (group, code) → (accepted, rejected, added)

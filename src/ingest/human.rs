@@ -1,8 +1,9 @@
 //! Human codings: a CSV with `document,code,coder` and a position (`segment`, `turn` with an
 //! optional `paragraph`, or `start,end` code-point offsets), mapped onto the segments of the
 //! transcripts. thema's own `codings.csv` reads as the coder `auto`. A `decision` column (the
-//! file `thema review` writes) keeps only the rows the reviewer stands behind: `accepted` and
-//! `added` are codings, `rejected` and `pending` are not.
+//! file `thema review` writes) keeps only the codings the reviewer stands behind: `accepted`
+//! and `added` rows are codings, a `rejected` row marks its document as coded by the reviewer
+//! (with nothing there), `pending` rows are skipped.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -112,23 +113,25 @@ pub fn read_codings(
                 })
                 .transpose()
         };
-        if let Some(decision) = field(decision_col) {
-            match decision {
-                "accepted" | "added" => {}
-                "rejected" | "pending" => continue,
-                other => {
-                    return Err(fail(format!(
-                        "`decision` is accepted, rejected, added or pending, not {other:?}"
-                    )));
-                }
+        // A rejected coding says the reviewer coded the document but not with this code.
+        let rejected = match field(decision_col) {
+            None | Some("accepted" | "added") => false,
+            Some("rejected") => true,
+            Some("pending") => continue,
+            Some(other) => {
+                return Err(fail(format!(
+                    "`decision` is accepted, rejected, added or pending, not {other:?}"
+                )));
             }
-        }
+        };
         let document_id = field(Some(doc_col)).ok_or_else(|| fail("empty `document`".into()))?;
         let &document = by_id
             .get(document_id)
             .ok_or_else(|| fail(format!("no document `{document_id}` among the transcripts")))?;
         let doc = &documents[document];
-        let code = field(Some(code_col)).map(str::to_owned);
+        let code = field(Some(code_col))
+            .filter(|_| !rejected)
+            .map(str::to_owned);
         if let Some(code) = &code
             && codebook.code(code).is_none()
         {

@@ -157,6 +157,15 @@ pub fn items_from_codings(codings: &[HumanCoding], wanted: &[String]) -> Vec<Ite
     }))
 }
 
+/// ` [timestamp]` of a segment, or nothing when it has none.
+pub fn time_suffix(segment: &Segment) -> String {
+    segment
+        .timestamp
+        .as_deref()
+        .map(|t| format!(" [{t}]"))
+        .unwrap_or_default()
+}
+
 /// The interviewer's turn before `segment`'s turn: what the respondent was answering.
 pub fn question<'d>(document: &'d Document, segment: &Segment) -> Vec<&'d Segment> {
     let asked = document

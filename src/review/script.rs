@@ -57,11 +57,7 @@ pub fn list(review: &Review<'_>) -> String {
 
 fn write_view(out: &mut String, view: &View<'_>) {
     let s = view.segment;
-    let time = s
-        .timestamp
-        .as_deref()
-        .map(|t| format!(" [{t}]"))
-        .unwrap_or_default();
+    let time = super::time_suffix(s);
     let label = if view.label.is_empty() {
         String::new()
     } else {

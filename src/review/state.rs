@@ -353,43 +353,40 @@ impl<'a> Review<'a> {
                 });
             }
         }
-        match entry {
+        let (code, decision, source, memo, number, item) = match entry {
             Entry::Item(i) => {
                 let item = &self.items[i];
-                View {
-                    document: doc,
-                    segment: seg,
-                    question: super::question(doc, seg),
-                    code: &item.code,
-                    label: label_of(&item.code),
-                    decision: self.verdicts[i].decision,
-                    source: &item.source,
-                    rules: item.rules(),
-                    matched: item.matched(),
-                    highlights: item.highlights(seg),
-                    memo: &self.verdicts[i].memo,
-                    others,
-                    number: Some(i + 1),
-                }
+                let verdict = &self.verdicts[i];
+                let (code, source) = (item.code.as_str(), item.source.as_str());
+                (
+                    code,
+                    verdict.decision,
+                    source,
+                    verdict.memo.as_str(),
+                    Some(i + 1),
+                    Some(item),
+                )
             }
             Entry::Added(j) => {
                 let added = &self.added[j];
-                View {
-                    document: doc,
-                    segment: seg,
-                    question: super::question(doc, seg),
-                    code: &added.code,
-                    label: label_of(&added.code),
-                    decision: Some(Decision::Added),
-                    source: "",
-                    rules: String::new(),
-                    matched: String::new(),
-                    highlights: Vec::new(),
-                    memo: &added.memo,
-                    others,
-                    number: None,
-                }
+                let (code, memo) = (added.code.as_str(), added.memo.as_str());
+                (code, Some(Decision::Added), "", memo, None, None)
             }
+        };
+        View {
+            document: doc,
+            segment: seg,
+            question: super::question(doc, seg),
+            code,
+            label: label_of(code),
+            decision,
+            source,
+            rules: item.map(Item::rules).unwrap_or_default(),
+            matched: item.map(Item::matched).unwrap_or_default(),
+            highlights: item.map(|it| it.highlights(seg)).unwrap_or_default(),
+            memo,
+            others,
+            number,
         }
     }
 

@@ -247,11 +247,7 @@ impl<'r, 'a> App<'r, 'a> {
         let entry = self.review.current();
         let view = self.review.view(entry);
         let segment = view.segment;
-        let time = segment
-            .timestamp
-            .as_deref()
-            .map(|t| format!(" [{t}]"))
-            .unwrap_or_default();
+        let time = super::time_suffix(segment);
         let number = match entry {
             Entry::Item(i) => format!("coding {}/{}", i + 1, self.review.items().len()),
             Entry::Added(_) => "your code".to_owned(),
@@ -548,10 +544,14 @@ mod tests {
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
 
-    fn screen(app: &mut App<'_, '_>, width: u16, height: u16) -> String {
+    fn buffer(app: &mut App<'_, '_>, width: u16, height: u16) -> ratatui::buffer::Buffer {
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         terminal.draw(|f| app.draw(f)).unwrap();
-        let buffer = terminal.backend().buffer().clone();
+        terminal.backend().buffer().clone()
+    }
+
+    fn screen(app: &mut App<'_, '_>, width: u16, height: u16) -> String {
+        let buffer = buffer(app, width, height);
         (0..height)
             .map(|y| {
                 (0..width)
@@ -587,7 +587,7 @@ mod tests {
         };
         let codings = vec![vec![
             coding("actor.municipality", 4, 16),
-            coding("acceptance.privacy", 37, 43),
+            coding("acceptance.privacy", 43, 49),
         ]];
         let items = super::super::items_from_engine(&codings, &[]);
         let mut review = Review::new(&documents, &codebook, items, "tester").unwrap();
@@ -596,6 +596,22 @@ mod tests {
         assert!(big.contains("Did anyone get in touch"), "{big}");
         assert!(big.contains("acceptance.privacy"), "{big}");
         assert!(big.contains("coding 1/2"), "{big}");
+        // The matched word of the code shown is highlighted, the other code's is not.
+        let cells = buffer(&mut app, 100, 20);
+        let marked = |word: &str| {
+            let (y, line) = big
+                .lines()
+                .enumerate()
+                .find(|(_, l)| l.starts_with("R: ") && l.contains(word))
+                .unwrap();
+            let x = line.find(word).unwrap();
+            (x..x + word.len()).all(|x| {
+                cells[(x as u16, y as u16)]
+                    .modifier
+                    .contains(Modifier::REVERSED)
+            })
+        };
+        assert!(marked("creepy") && !marked("municipality"), "{big}");
         for (w, h) in [(10, 3), (24, 6), (30, 8), (200, 60)] {
             let drawn = screen(&mut app, w, h);
             assert_eq!(drawn.lines().count(), usize::from(h));
