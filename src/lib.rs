@@ -2,7 +2,8 @@
 //!
 //! The data flows one way: [`ingest`] reads files into a [`corpus`], the coding [`engine`]
 //! applies a [`codebook`], [`analysis`] turns codings into tables and [`output`] writes them;
-//! [`html`] makes the shareable report and charts from the analyses.
+//! [`html`] makes the shareable report and charts from the analyses; [`review`] lets a
+//! person check the codings one by one.
 //! [`cli`] wires the subcommands to that pipeline.
 
 pub mod analysis;
@@ -15,6 +16,7 @@ pub mod html;
 pub mod ingest;
 pub mod output;
 pub mod refi;
+pub mod review;
 pub mod stats;
 pub mod study;
 pub mod text;

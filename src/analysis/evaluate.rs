@@ -41,11 +41,7 @@ pub fn evaluate(
     if gold_coders.len() != 1 {
         return Err(Error::Usage(format!(
             "the gold standard must come from one coder; it names {}",
-            gold_coders
-                .iter()
-                .map(|c| format!("`{c}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            coder_list(&gold_coders)
         )));
     }
     let in_scope: BTreeSet<usize> = gold.iter().map(|c| c.document).collect();
@@ -185,6 +181,15 @@ pub fn evaluate(
     })
 }
 
+/// Coder names in backquotes, comma-separated.
+fn coder_list(coders: &BTreeSet<&str>) -> String {
+    coders
+        .iter()
+        .map(|c| format!("`{c}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn prf(c: Counts) -> (Option<f64>, Option<f64>, Option<f64>) {
     let ratio = |a: usize, b: usize| (b > 0).then(|| a as f64 / b as f64);
     let precision = ratio(c.tp, c.tp + c.fp);
@@ -211,6 +216,83 @@ fn score_row(group: Option<&str>, code: &str, c: Counts) -> Vec<Value> {
     row
 }
 
+/// The coder's precision from a review (`thema review`): per code (and group, with `--by`),
+/// the codings reviewed, accepted and rejected, precision = accepted / reviewed, and the codes
+/// the reviewer added (what the coder missed on the segments shown); then all codes
+/// together. Undecided (`pending`) rows do not count. `group` gives a document id's group.
+pub fn review_scores(
+    rows: &[crate::review::file::Row],
+    group: Option<&dyn Fn(&str) -> String>,
+) -> Result<Table> {
+    use crate::review::file::Decision;
+    let sources: BTreeSet<&str> = rows
+        .iter()
+        .filter(|r| matches!(r.decision, Decision::Accepted | Decision::Rejected))
+        .map(|r| r.source.as_str())
+        .collect();
+    if sources.len() > 1 {
+        return Err(Error::Usage(format!(
+            "the review covers codings by {}: precision is scored for one coder at a time",
+            coder_list(&sources)
+        )));
+    }
+    // (group, code) → (accepted, rejected, added)
+    let mut counts: BTreeMap<(String, String), (usize, usize, usize)> = BTreeMap::new();
+    for r in rows {
+        let key = (
+            group.map_or_else(String::new, |g| g(&r.document)),
+            r.code.clone(),
+        );
+        let entry = counts.entry(key).or_default();
+        match r.decision {
+            Decision::Accepted => entry.0 += 1,
+            Decision::Rejected => entry.1 += 1,
+            Decision::Added => entry.2 += 1,
+            Decision::Pending => {}
+        }
+    }
+    let mut headers: Vec<&str> = Vec::new();
+    if group.is_some() {
+        headers.push("group");
+    }
+    headers.extend([
+        "code",
+        "reviewed",
+        "accepted",
+        "rejected",
+        "precision",
+        "added",
+    ]);
+    let mut table = Table::new(headers);
+    let row = |g: &str, code: &str, (accepted, rejected, added): (usize, usize, usize)| {
+        let reviewed = accepted + rejected;
+        let mut row: Vec<Value> = group.map(|_| vec![g.into()]).unwrap_or_default();
+        row.extend([
+            code.into(),
+            reviewed.into(),
+            accepted.into(),
+            rejected.into(),
+            if reviewed > 0 {
+                Value::Float(accepted as f64 / reviewed as f64, 3)
+            } else {
+                Value::Text(String::new())
+            },
+            added.into(),
+        ]);
+        row
+    };
+    let groups: BTreeSet<&String> = counts.keys().map(|(g, _)| g).collect();
+    for g in groups {
+        let mut total = (0, 0, 0);
+        for ((_, code), &c) in counts.iter().filter(|((cg, _), _)| cg == g) {
+            table.rows.push(row(g, code, c));
+            total = (total.0 + c.0, total.1 + c.1, total.2 + c.2);
+        }
+        table.rows.push(row(g, "(all codes)", total));
+    }
+    Ok(table)
+}
+
 /// The auto-coder's codings as the coder `auto`, with rule and matched words.
 pub fn from_engine(codings: &[Vec<crate::engine::Coding>]) -> Vec<HumanCoding> {
     codings
@@ -223,6 +305,7 @@ pub fn from_engine(codings: &[Vec<crate::engine::Coding>]) -> Vec<HumanCoding> {
                 code: Some(c.code.clone()),
                 segments: vec![c.segment],
                 rule: Some((c.rule.clone(), c.matched.clone())),
+                span: Some((c.start, c.end)),
                 line: 0,
             })
         })

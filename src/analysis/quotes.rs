@@ -97,18 +97,12 @@ pub fn find_quotes<'a>(corpus: &CodedCorpus<'a>, query: &QuoteQuery) -> Result<V
                 .filter(|c| query.codes.iter().any(|w| Codebook::is_within(&c.code, w)))
                 .collect();
             let codes: BTreeSet<String> = relevant.iter().map(|c| c.code.clone()).collect();
-            let mut ranges: Vec<(usize, usize)> = relevant
-                .iter()
-                .map(|c| (c.start - segment.start, c.end - segment.start))
-                .collect();
-            ranges.sort_unstable();
-            let mut highlights: Vec<(usize, usize)> = Vec::new();
-            for (start, end) in ranges {
-                match highlights.last_mut() {
-                    Some(last) if start <= last.1 => last.1 = last.1.max(end),
-                    _ => highlights.push((start, end)),
-                }
-            }
+            let highlights = merge_ranges(
+                relevant
+                    .iter()
+                    .map(|c| (c.start - segment.start, c.end - segment.start))
+                    .collect(),
+            );
             let position = segment_index - 1;
             quotes.push(Quote {
                 document: doc,
@@ -125,6 +119,19 @@ pub fn find_quotes<'a>(corpus: &CodedCorpus<'a>, query: &QuoteQuery) -> Result<V
         }
     }
     Ok(quotes)
+}
+
+/// Ranges sorted and merged where they overlap or touch, as [`runs`] and [`mark`] take them.
+pub fn merge_ranges(mut ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    ranges.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (start, end) in ranges {
+        match merged.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    merged
 }
 
 /// The segment text cut into runs, each with whether it lies in a highlighted range

@@ -1,6 +1,6 @@
 //! `thema evaluate`: the auto-coder against human coding.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
@@ -15,17 +15,22 @@ use crate::output::{OutputFile, TableFormat};
 
 /// Codes the inputs with the codebook (or reads --codings) and scores the result against a
 /// human gold standard: per code precision, recall, F1 and support, macro and micro averages,
-/// and every false positive and false negative with its text and the rule that fired.
+/// and every false positive and false negative with its text and the rule that fired. With
+/// --review instead of --gold: the coder's precision from a `thema review` file (accepted /
+/// reviewed per code) and the codes the reviewer added.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  thema evaluate samples/ --gold samples/codings/coder-anna.csv\n  thema evaluate samples/ --gold gold.csv --unit turn --by language --errors errors.csv"
+    after_help = "Examples:\n  thema evaluate samples/ --gold samples/codings/coder-anna.csv\n  thema evaluate samples/ --gold gold.csv --unit turn --by language --errors errors.csv\n  thema evaluate samples/ --review reviewed.csv"
 )]
 pub struct EvaluateArgs {
     #[command(flatten)]
     input: InputArgs,
     /// The human gold standard (one coder).
-    #[arg(long, value_name = "FILE")]
-    gold: PathBuf,
+    #[arg(long, value_name = "FILE", required_unless_present = "review")]
+    gold: Option<PathBuf>,
+    /// Score the precision a `thema review` file shows instead: accepted / reviewed.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["gold", "codings", "errors"])]
+    review: Option<PathBuf>,
     /// Score these codings (e.g. an earlier codings.csv) instead of coding the inputs now.
     #[arg(long, value_name = "FILE")]
     codings: Option<PathBuf>,
@@ -49,13 +54,21 @@ pub fn run(args: EvaluateArgs) -> Result<ExitCode> {
         .as_deref()
         .map(|p| OutputFile::check(p, args.export.force))
         .transpose()?;
+    if let Some(path) = &args.review {
+        return review_precision(&args, path, output.as_ref());
+    }
     let coded = args.input.read_and_code()?;
     let documents = &coded.corpus.documents;
     let view = coded.view();
     if let Some(by) = &args.by {
         view.require_attribute(by)?;
     }
-    let gold = read_codings(&args.gold, documents, &coded.codebook, Overlap::Any)?;
+    let Some(gold_path) = args.gold.as_deref() else {
+        return Err(crate::Error::Usage(
+            "give the gold standard with --gold FILE (or a review with --review FILE)".into(),
+        ));
+    };
+    let gold = read_codings(gold_path, documents, &coded.codebook, Overlap::Any)?;
     let predicted = match &args.codings {
         Some(path) => read_codings(path, documents, &coded.codebook, Overlap::Any)?,
         None => from_engine(&coded.codings),
@@ -104,4 +117,46 @@ pub fn run(args: EvaluateArgs) -> Result<ExitCode> {
         file.write(evaluation.errors.render(TableFormat::Csv).as_bytes())?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--review`: the coder's precision from the reviewer's decisions.
+fn review_precision(
+    args: &EvaluateArgs,
+    path: &Path,
+    output: Option<&OutputFile>,
+) -> Result<ExitCode> {
+    let rows: Vec<_> = crate::review::file::read(path)?
+        .into_iter()
+        .map(|(_, row)| row)
+        .collect();
+    let (corpus, _) = args.input.read()?;
+    let documents = &corpus.documents;
+    let group = |id: &str| -> String {
+        let by = args.by.as_deref().unwrap_or_default();
+        documents
+            .iter()
+            .find(|d| d.id == id)
+            .and_then(|d| d.attributes.get(by).cloned())
+            .unwrap_or_default()
+    };
+    if let Some(by) = &args.by {
+        crate::analysis::require_attribute(documents, by)?;
+    }
+    let group_ref: Option<&dyn Fn(&str) -> String> = args.by.as_ref().map(|_| &group as _);
+    let scores = crate::analysis::evaluate::review_scores(&rows, group_ref)?;
+    let mut bytes = super::table_bytes("precision", &scores, args.export.format, output)?;
+    if args.export.format == TableFormat::Table {
+        let decided = rows
+            .iter()
+            .filter(|r| r.decision != crate::review::file::Decision::Pending)
+            .count();
+        bytes.extend(
+            format!(
+                "{decided} decisions in {}; precision = accepted / reviewed; added = codes the reviewer put on the segments shown\n",
+                path.display()
+            )
+            .as_bytes(),
+        );
+    }
+    super::write_or_print(output, &bytes).map(|()| ExitCode::SUCCESS)
 }

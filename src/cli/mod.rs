@@ -13,6 +13,7 @@ mod init;
 mod matrix;
 mod quotes;
 mod report;
+mod review;
 mod sample;
 
 use std::io::IsTerminal;
@@ -62,6 +63,8 @@ enum Command {
     Agree(agree::AgreeArgs),
     /// Score the auto-coder against human coding: precision, recall, F1, errors.
     Evaluate(evaluate::EvaluateArgs),
+    /// Review codings one at a time: accept, reject, change or add codes, write memos.
+    Review(review::ReviewArgs),
     /// Draw a reproducible sample of documents for double coding.
     Sample(sample::SampleArgs),
     /// Check, show and test codebooks.
@@ -99,6 +102,7 @@ pub fn run() -> ExitCode {
         Command::Matrix(args) => matrix::run(args),
         Command::Agree(args) => agree::run(args),
         Command::Evaluate(args) => evaluate::run(args),
+        Command::Review(args) => review::run(args),
         Command::Sample(args) => sample::run(args),
         Command::Codebook(command) => codebook::run(command),
         Command::Init(args) => init::run(args),

@@ -1,6 +1,9 @@
 //! Human codings: a CSV with `document,code,coder` and a position (`segment`, `turn` with an
 //! optional `paragraph`, or `start,end` code-point offsets), mapped onto the segments of the
-//! transcripts. thema's own `codings.csv` reads as the coder `auto`.
+//! transcripts. thema's own `codings.csv` reads as the coder `auto`. A `decision` column (the
+//! file `thema review` writes) keeps only the codings the reviewer stands behind: `accepted`
+//! and `added` rows are codings, a `rejected` row marks its document as coded by the reviewer
+//! (with nothing there), `pending` rows are skipped.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -45,6 +48,9 @@ pub struct HumanCoding {
     pub segments: Vec<usize>,
     /// The rule and matched words, for thema's own codings files.
     pub rule: Option<(String, String)>,
+    /// The code-point span the file gives in `start,end` (the matched words of thema's own
+    /// codings files), whatever column placed the coding.
+    pub span: Option<(usize, usize)>,
     /// The CSV line it came from.
     pub line: usize,
 }
@@ -77,6 +83,7 @@ pub fn read_codings(
         (column("segment"), column("turn"), column("paragraph"));
     let span_cols = column("start").zip(column("end"));
     let rule_cols = column("rule").zip(column("matched"));
+    let decision_col = column("decision");
     if segment_col.is_none() && turn_col.is_none() && span_cols.is_none() {
         return Err(Error::input_line(
             path,
@@ -106,12 +113,25 @@ pub fn read_codings(
                 })
                 .transpose()
         };
+        // A rejected coding says the reviewer coded the document but not with this code.
+        let rejected = match field(decision_col) {
+            None | Some("accepted" | "added") => false,
+            Some("rejected") => true,
+            Some("pending") => continue,
+            Some(other) => {
+                return Err(fail(format!(
+                    "`decision` is accepted, rejected, added or pending, not {other:?}"
+                )));
+            }
+        };
         let document_id = field(Some(doc_col)).ok_or_else(|| fail("empty `document`".into()))?;
         let &document = by_id
             .get(document_id)
             .ok_or_else(|| fail(format!("no document `{document_id}` among the transcripts")))?;
         let doc = &documents[document];
-        let code = field(Some(code_col)).map(str::to_owned);
+        let code = field(Some(code_col))
+            .filter(|_| !rejected)
+            .map(str::to_owned);
         if let Some(code) = &code
             && codebook.code(code).is_none()
         {
@@ -122,20 +142,22 @@ pub fn read_codings(
             return Err(fail(hint));
         }
         let coder = field(coder_col).unwrap_or(AUTO_CODER).to_owned();
+        let span = match span_cols {
+            Some((s, e)) => match (number(Some(s), "start")?, number(Some(e), "end")?) {
+                (Some(start), Some(end)) => Some((start, end)),
+                (None, None) => None,
+                _ => return Err(fail("give both `start` and `end`".into())),
+            },
+            None => None,
+        };
         // thema's codings.csv carries start/end of the matched words *and* a segment: the
         // segment is the position.
         let position = if let Some(segment) = number(segment_col, "segment")? {
             Some(Position::Segment(segment))
         } else if let Some(turn) = number(turn_col, "turn")? {
             Some(Position::Turn(turn, number(paragraph_col, "paragraph")?))
-        } else if let Some((s, e)) = span_cols {
-            match (number(Some(s), "start")?, number(Some(e), "end")?) {
-                (Some(start), Some(end)) => Some(Position::Span(start, end)),
-                (None, None) => None,
-                _ => return Err(fail("give both `start` and `end`".into())),
-            }
         } else {
-            None
+            span.map(|(start, end)| Position::Span(start, end))
         };
         let segments = match (&code, position) {
             (None, _) => Vec::new(),
@@ -158,6 +180,7 @@ pub fn read_codings(
             code,
             segments,
             rule,
+            span,
             line,
         });
     }
