@@ -495,7 +495,12 @@ fn validate_rule(
                     .iter()
                     .map(|entry| entry.split('|').map(|s| s.trim().to_owned()).collect())
                     .collect(),
-                not_from: raw.not_from.iter().map(|s| s.trim().to_owned()).collect(),
+                not_from: raw
+                    .not_from
+                    .iter()
+                    .flat_map(|entry| entry.split('|'))
+                    .map(|s| s.trim().to_owned())
+                    .collect(),
             }
         }
         (None, None, None, None) if has_answer => {
@@ -517,6 +522,22 @@ fn validate_rule(
     }
     if raw.cue && raw.from.is_some() {
         return Err(fail("a `from` rule cannot be a `cue`".into()));
+    }
+    if raw.from.is_some() {
+        let judged = [
+            ("question", !raw.question.is_empty()),
+            ("answer", raw.answer.is_some()),
+            ("agent", raw.agent.is_some()),
+            ("negated", raw.negated.is_some()),
+            ("hypothetical", raw.hypothetical.is_some()),
+            ("third_party", raw.third_party.is_some()),
+            ("sarcastic", raw.sarcastic.is_some()),
+        ];
+        if let Some((key, _)) = judged.iter().find(|(_, given)| *given) {
+            return Err(fail(format!(
+                "a `from` rule derives from codings already judged; `{key}` has no effect on it"
+            )));
+        }
     }
     if !raw.not_from.is_empty() && raw.from.is_none() {
         return Err(fail("`not_from` only goes with `from`".into()));
