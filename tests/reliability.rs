@@ -282,3 +282,118 @@ fn sample_is_reproducible_stratified_and_its_sheet_reads_back() {
             "--fraction must be above 0 and at most 1",
         ));
 }
+
+/// A coding sheet from `thema sample` filled in as a coder does: code and coder only on the
+/// rows the coder coded, every other row left as it came.
+fn fill_sheet(
+    sheet: &std::path::Path,
+    out: &std::path::Path,
+    coder: &str,
+    coded: &[(usize, &str)],
+) {
+    let mut reader = csv::Reader::from_path(sheet).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let code_col = headers.iter().position(|h| h == "code").unwrap();
+    let coder_col = headers.iter().position(|h| h == "coder").unwrap();
+    let mut writer = csv::Writer::from_path(out).unwrap();
+    writer.write_record(&headers).unwrap();
+    for (i, record) in reader.records().enumerate() {
+        let mut row: Vec<String> = record.unwrap().iter().map(str::to_owned).collect();
+        if let Some((_, code)) = coded.iter().find(|(r, _)| *r == i) {
+            row[code_col] = (*code).to_owned();
+            row[coder_col] = coder.to_owned();
+        }
+        writer.write_record(&row).unwrap();
+    }
+    writer.flush().unwrap();
+}
+
+#[test]
+fn empty_coder_cells_belong_to_the_one_coder_the_file_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let drawn = dir.path().join("smp");
+    thema()
+        .args([
+            "sample",
+            "samples/",
+            "--fraction",
+            "0.2",
+            "--seed",
+            "42",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&drawn)
+        .assert()
+        .success();
+    let sheet = drawn.join("coding-sheet.csv");
+    let anna = dir.path().join("anna.csv");
+    let bram = dir.path().join("bram.csv");
+    fill_sheet(
+        &sheet,
+        &anna,
+        "anna",
+        &[
+            (0, "acceptance.privacy"),
+            (2, "actor.municipality"),
+            (5, "acceptance.welcomed"),
+        ],
+    );
+    fill_sheet(
+        &sheet,
+        &bram,
+        "bram",
+        &[
+            (0, "acceptance.privacy"),
+            (3, "actor.municipality"),
+            (5, "acceptance.welcomed"),
+        ],
+    );
+    thema()
+        .args(["agree", "samples/", "--quiet", "--codings"])
+        .arg(&anna)
+        .arg("--codings")
+        .arg(&bram)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("2 coders (anna, bram)"));
+    thema()
+        .args(["evaluate", "samples/", "--quiet", "--gold"])
+        .arg(&anna)
+        .assert()
+        .success();
+
+    // A file that names two coders cannot say whose an empty cell is; a file that names none
+    // cannot either.
+    let two = dir.path().join("two.csv");
+    std::fs::write(
+        &two,
+        "document,turn,paragraph,code,coder\nNL01,2,1,acceptance.privacy,anna\nNL01,2,1,acceptance.privacy,bram\nNL01,4,1,acceptance.welcomed,\n",
+    )
+    .unwrap();
+    let none = dir.path().join("none.csv");
+    std::fs::write(
+        &none,
+        "document,turn,paragraph,code,coder\nNL01,2,1,acceptance.privacy,\n",
+    )
+    .unwrap();
+    for (file, message) in [
+        (
+            &two,
+            "two.csv:4: empty `coder`, and the file names several coders (anna, bram)",
+        ),
+        (
+            &none,
+            "none.csv:2: empty `coder`, and no row of the file names a coder",
+        ),
+    ] {
+        thema()
+            .args(["agree", "samples/", "--quiet", "--codings"])
+            .arg(&anna)
+            .arg("--codings")
+            .arg(file)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(message));
+    }
+}

@@ -1,6 +1,9 @@
 //! Human codings: a CSV with `document,code,coder` and a position (`segment`, `turn` with an
 //! optional `paragraph`, or `start,end` code-point offsets), mapped onto the segments of the
-//! transcripts. thema's own `codings.csv` reads as the coder `auto`.
+//! transcripts. thema's own `codings.csv` reads as the coder `auto`. In a file with a `coder`
+//! column, a row with an empty coder belongs to the one coder the file names (a coding sheet
+//! filled in only on the coded rows); when the file names several coders or none, it is an
+//! error with its line.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -11,6 +14,44 @@ use crate::{Error, Result};
 
 /// The coder name given to rows of a file without a `coder` column.
 pub const AUTO_CODER: &str = "auto";
+
+/// The coder of rows whose `coder` cell is empty: the one coder the file names.
+fn file_coder(
+    path: &Path,
+    coder_col: Option<usize>,
+    records: &[(usize, Vec<String>)],
+) -> Result<Option<String>> {
+    let Some(col) = coder_col else {
+        return Ok(Some(AUTO_CODER.to_owned()));
+    };
+    let named: std::collections::BTreeSet<&str> = records
+        .iter()
+        .filter_map(|(_, r)| r.get(col).map(|c| c.trim()))
+        .filter(|c| !c.is_empty())
+        .collect();
+    let Some(&(line, _)) = records
+        .iter()
+        .find(|(_, r)| r.get(col).is_none_or(|c| c.trim().is_empty()))
+    else {
+        return Ok(None);
+    };
+    match named.len() {
+        1 => Ok(named.first().map(|c| (*c).to_owned())),
+        0 => Err(Error::input_line(
+            path,
+            line,
+            "empty `coder`, and no row of the file names a coder: fill in the `coder` column",
+        )),
+        _ => Err(Error::input_line(
+            path,
+            line,
+            format!(
+                "empty `coder`, and the file names several coders ({}): say whose coding this is",
+                named.into_iter().collect::<Vec<_>>().join(", ")
+            ),
+        )),
+    }
+}
 
 /// How a `start,end` span selects segments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -73,6 +114,7 @@ pub fn read_codings(
         ));
     };
     let coder_col = column("coder");
+    let default_coder = file_coder(path, coder_col, &records)?;
     let (segment_col, turn_col, paragraph_col) =
         (column("segment"), column("turn"), column("paragraph"));
     let span_cols = column("start").zip(column("end"));
@@ -121,7 +163,10 @@ pub fn read_codings(
                 .unwrap_or_default();
             return Err(fail(hint));
         }
-        let coder = field(coder_col).unwrap_or(AUTO_CODER).to_owned();
+        let coder = field(coder_col)
+            .or(default_coder.as_deref())
+            .unwrap_or(AUTO_CODER)
+            .to_owned();
         // thema's codings.csv carries start/end of the matched words *and* a segment: the
         // segment is the position.
         let position = if let Some(segment) = number(segment_col, "segment")? {
