@@ -3,7 +3,8 @@
 //! The data flows one way: [`ingest`] reads files into a [`corpus`], the coding [`engine`]
 //! applies a [`codebook`], [`analysis`] turns codings into tables and [`output`] writes them;
 //! [`html`] makes the shareable report and charts from the analyses.
-//! [`cli`] wires the subcommands to that pipeline.
+//! [`manifest`] records what a `thema code` run coded with what. [`cli`] wires the
+//! subcommands to that pipeline.
 
 pub mod analysis;
 pub mod cli;
@@ -13,6 +14,7 @@ pub mod engine;
 pub mod error;
 pub mod html;
 pub mod ingest;
+pub mod manifest;
 pub mod output;
 pub mod refi;
 pub mod stats;

@@ -83,6 +83,127 @@ fn code_writes_both_tables_with_the_documented_columns_and_is_reproducible() {
     );
 }
 
+/// SHA-256 of a file, lowercase hex.
+fn sha256_of(path: &std::path::Path) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(std::fs::read(path).unwrap())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[test]
+fn code_writes_a_run_manifest_that_says_what_was_coded_with_what() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run1");
+    let printed = thema()
+        .args(["code", "samples/", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(printed.status.success());
+    let default: toml::Table = toml::from_str(
+        &std::fs::read_to_string(root().join("codebooks/proactive-services.toml")).unwrap(),
+    )
+    .unwrap();
+    let (name, version) = (
+        default["codebook"]["name"].as_str().unwrap(),
+        default["codebook"]["version"].as_str().unwrap(),
+    );
+    let stdout = String::from_utf8(printed.stdout).unwrap();
+    assert!(
+        stdout.contains(&format!("codebook: {name} {version} (embedded)")),
+        "{stdout}"
+    );
+    assert!(stdout.contains("thema-run.json"), "{stdout}");
+    let text = std::fs::read_to_string(out.join("thema-run.json")).unwrap();
+    let manifest: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(manifest["thema"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(manifest["codebook"]["name"], name);
+    assert_eq!(manifest["codebook"]["version"], version);
+    assert_eq!(manifest["codebook"]["source"], "embedded");
+    assert_eq!(
+        manifest["codebook"]["sha256"],
+        sha256_of(&root().join("codebooks/proactive-services.toml"))
+    );
+    let inputs = manifest["inputs"].as_array().unwrap();
+    for file in [
+        "samples/nl-01-utrecht.txt",
+        "samples/nl-15-word.docx",
+        "samples/attributes.csv",
+    ] {
+        let entry = inputs
+            .iter()
+            .find(|i| i["path"] == file)
+            .unwrap_or_else(|| panic!("{file} among the inputs: {text}"));
+        assert_eq!(entry["sha256"], sha256_of(&root().join(file)));
+    }
+    for output in ["segments.csv", "codings.csv"] {
+        let entry = manifest["outputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["path"] == output)
+            .unwrap();
+        assert_eq!(entry["sha256"], sha256_of(&out.join(output)));
+    }
+    let segments = std::fs::read_to_string(out.join("segments.csv")).unwrap();
+    let (_, rows) = common::csv_rows(&segments);
+    let mut documents: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    documents.dedup();
+    let listed: Vec<&str> = manifest["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, documents, "every document is listed as coded");
+    assert_eq!(manifest["options"]["code_interviewer"], false);
+
+    // The same run elsewhere gives the same manifest; another codebook is named by its file.
+    let again = dir.path().join("run2");
+    thema()
+        .args(["code", "samples/", "--quiet", "--out"])
+        .arg(&again)
+        .assert()
+        .success();
+    assert_eq!(
+        text,
+        std::fs::read_to_string(again.join("thema-run.json")).unwrap()
+    );
+    let other = dir.path().join("run3");
+    let codebook = "tests/data/codebooks/linguistics.toml";
+    thema()
+        .args([
+            "code",
+            "samples/",
+            "--quiet",
+            "--codebook",
+            codebook,
+            "--out",
+        ])
+        .arg(&other)
+        .assert()
+        .success();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(other.join("thema-run.json")).unwrap())
+            .unwrap();
+    assert_eq!(manifest["codebook"]["source"], codebook);
+    assert_eq!(
+        manifest["codebook"]["sha256"],
+        sha256_of(&root().join(codebook))
+    );
+    // The report names its codebook too.
+    thema()
+        .args(["report", "samples/", "--codebook", codebook])
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains("codebook: linguistics 1 (")
+                .and(predicate::str::contains(codebook)),
+        );
+}
+
 #[test]
 fn code_refuses_to_overwrite_without_force() {
     let dir = tempfile::tempdir().unwrap();

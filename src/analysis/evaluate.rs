@@ -19,6 +19,8 @@ pub struct Evaluation {
     pub errors: Table,
     /// Documents evaluated.
     pub documents: usize,
+    /// Ids of gold-standard documents the scored codings do not cover, left out.
+    pub left_out: Vec<String>,
 }
 
 #[derive(Default, Clone, Copy)]
@@ -28,7 +30,9 @@ struct Counts {
     fn_: usize,
 }
 
-/// Scores `predicted` (the auto-coder) against `gold` on the documents the gold coder coded.
+/// Scores `predicted` (the auto-coder) against `gold` on the documents both cover: the gold
+/// coder coded them and the predicted codings have a row or a coded mark for them (see
+/// [`from_engine`]); gold documents the predicted codings do not cover are left out.
 /// `group` gives a document's group for `--by` (all in one group when `None`).
 pub fn evaluate(
     documents: &[Document],
@@ -48,7 +52,11 @@ pub fn evaluate(
                 .join(", ")
         )));
     }
-    let in_scope: BTreeSet<usize> = gold.iter().map(|c| c.document).collect();
+    let covered: BTreeSet<usize> = predicted.iter().map(|c| c.document).collect();
+    let (in_scope, left_out): (BTreeSet<usize>, BTreeSet<usize>) = gold
+        .iter()
+        .map(|c| c.document)
+        .partition(|d| covered.contains(d));
     let to_units = |codings: &[HumanCoding]| {
         let mut out: BTreeMap<(usize, usize, String), Vec<(String, String)>> = BTreeMap::new();
         for c in codings.iter().filter(|c| in_scope.contains(&c.document)) {
@@ -182,6 +190,7 @@ pub fn evaluate(
         scores,
         errors,
         documents: in_scope.len(),
+        left_out: left_out.iter().map(|&d| documents[d].id.clone()).collect(),
     })
 }
 
@@ -211,20 +220,31 @@ fn score_row(group: Option<&str>, code: &str, c: Counts) -> Vec<Value> {
     row
 }
 
-/// The auto-coder's codings as the coder `auto`, with rule and matched words.
+/// The auto-coder's codings as the coder `auto`, with rule and matched words, and a
+/// code-less mark for every document (each was coded, also where nothing was found).
 pub fn from_engine(codings: &[Vec<crate::engine::Coding>]) -> Vec<HumanCoding> {
+    let coding = |document, code: Option<String>, segments, rule| HumanCoding {
+        document,
+        coder: crate::ingest::human::AUTO_CODER.to_owned(),
+        code,
+        segments,
+        rule,
+        line: 0,
+    };
     codings
         .iter()
         .enumerate()
         .flat_map(|(document, list)| {
-            list.iter().map(move |c| HumanCoding {
-                document,
-                coder: crate::ingest::human::AUTO_CODER.to_owned(),
-                code: Some(c.code.clone()),
-                segments: vec![c.segment],
-                rule: Some((c.rule.clone(), c.matched.clone())),
-                line: 0,
-            })
+            std::iter::once(coding(document, None, Vec::new(), None)).chain(list.iter().map(
+                move |c| {
+                    coding(
+                        document,
+                        Some(c.code.clone()),
+                        vec![c.segment],
+                        Some((c.rule.clone(), c.matched.clone())),
+                    )
+                },
+            ))
         })
         .collect()
 }

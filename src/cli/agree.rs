@@ -9,7 +9,7 @@ use super::{ExportArgs, InputArgs, SelectionArgs};
 use crate::Result;
 use crate::analysis::agreement::{AgreeOptions, agree};
 use crate::analysis::units::CodingUnit;
-use crate::ingest::human::{Overlap, read_codings};
+use crate::ingest::human::{Overlap, read_all_codings};
 use crate::output::{OutputFile, TableFormat};
 
 /// Agreement between two or more coders per code and overall: percent agreement, Cohen's
@@ -70,15 +70,9 @@ pub fn run(args: AgreeArgs) -> Result<ExitCode> {
         .transpose()?;
     let (corpus, study) = args.input.read()?;
     let codebook = args.input.codebook(&study)?;
-    let mut codings = Vec::new();
-    for path in &args.codings {
-        codings.extend(read_codings(
-            path,
-            &corpus.documents,
-            &codebook,
-            args.overlap,
-        )?);
-    }
+    let read = read_all_codings(&args.codings, &corpus.documents, &codebook, args.overlap)?;
+    super::print_notes(args.input.quiet, &read.notes);
+    let codings = read.codings;
     let options = AgreeOptions {
         unit: args.unit,
         only_coded: args.only_coded,

@@ -10,7 +10,7 @@ use crate::Result;
 use crate::analysis::evaluate::{evaluate, from_engine};
 use crate::analysis::units::CodingUnit;
 use crate::corpus::Document;
-use crate::ingest::human::{Overlap, read_codings};
+use crate::ingest::human::{CodingsFile, Overlap, read_codings};
 use crate::output::{OutputFile, TableFormat};
 
 /// Codes the inputs with the codebook (or reads --codings) and scores the result against a
@@ -58,8 +58,12 @@ pub fn run(args: EvaluateArgs) -> Result<ExitCode> {
     let gold = read_codings(&args.gold, documents, &coded.codebook, Overlap::Any)?;
     let predicted = match &args.codings {
         Some(path) => read_codings(path, documents, &coded.codebook, Overlap::Any)?,
-        None => from_engine(&coded.codings),
+        None => CodingsFile {
+            codings: from_engine(&coded.codings),
+            notes: Vec::new(),
+        },
     };
+    let mut notes: Vec<String> = gold.notes.iter().chain(&predicted.notes).cloned().collect();
     let by = args.by.clone();
     let group = move |d: &Document| {
         by.as_ref()
@@ -71,7 +75,21 @@ pub fn run(args: EvaluateArgs) -> Result<ExitCode> {
     } else {
         None
     };
-    let evaluation = evaluate(documents, &gold, &predicted, args.unit, group_ref)?;
+    let evaluation = evaluate(
+        documents,
+        &gold.codings,
+        &predicted.codings,
+        args.unit,
+        group_ref,
+    )?;
+    if !evaluation.left_out.is_empty() {
+        notes.push(format!(
+            "{} documents of the gold standard were not coded by the run being scored and are left out: {}",
+            evaluation.left_out.len(),
+            evaluation.left_out.join(", ")
+        ));
+    }
+    super::print_notes(args.input.quiet, &notes);
     let format = args.export.format;
     let mut bytes = match format {
         TableFormat::Xlsx => crate::output::xlsx::workbook(&[

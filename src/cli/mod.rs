@@ -241,20 +241,11 @@ impl InputArgs {
                 "no inputs: give transcript files or folders, or set `inputs` in thema.toml".into(),
             ));
         }
-        let speakers = if self.speakers.is_empty() {
-            study.speakers.clone()
-        } else {
-            self.speakers.clone()
-        };
+        let speakers = self.speakers(&study);
         let options = IngestOptions {
             speakers: SpeakerRules {
                 declared: (!speakers.is_empty()).then_some(speakers),
-                interviewers: study
-                    .interviewer
-                    .iter()
-                    .chain(&self.interviewer)
-                    .cloned()
-                    .collect(),
+                interviewers: self.interviewers(&study),
             },
             attributes: self.attribute_files(&study),
             keep_going: self.keep_going,
@@ -285,6 +276,55 @@ impl InputArgs {
         } else {
             self.inputs.clone()
         }
+    }
+
+    /// The declared speaker labels: `--speakers`, else the study file's (empty: none).
+    pub fn speakers(&self, study: &Study) -> Vec<String> {
+        if self.speakers.is_empty() {
+            study.speakers.clone()
+        } else {
+            self.speakers.clone()
+        }
+    }
+
+    /// The interviewer labels on top of the defaults: the study file's and `--interviewer`.
+    pub fn interviewers(&self, study: &Study) -> Vec<String> {
+        study
+            .interviewer
+            .iter()
+            .chain(&self.interviewer)
+            .cloned()
+            .collect()
+    }
+
+    /// The options of a run as the manifest records them (`format`: what was written).
+    pub fn run_options(&self, study: &Study, format: &str) -> crate::manifest::RunOptions {
+        crate::manifest::RunOptions {
+            attributes: self
+                .attribute_files(study)
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect(),
+            interviewer: self.interviewers(study),
+            speakers: self.speakers(study),
+            code_interviewer: self.code_interviewer,
+            keep_going: self.keep_going,
+            text_col: self.text_col.clone(),
+            speaker_col: self.speaker_col.clone(),
+            document_col: self.document_col.clone(),
+            time_col: self.time_col.clone(),
+            format: format.to_owned(),
+        }
+    }
+
+    /// The files read besides the transcripts: attribute tables and the study file.
+    pub fn extra_files(&self, study: &Study) -> Vec<PathBuf> {
+        let mut extra = self.attribute_files(study);
+        let study_file = PathBuf::from(crate::study::STUDY_FILE);
+        if study_file.exists() {
+            extra.push(study_file);
+        }
+        extra
     }
 
     /// The attribute tables read: `--attributes`, else the study file's, else the
@@ -397,6 +437,15 @@ pub fn table_bytes(
 /// A terminal table for standard output, fitted to the terminal.
 pub fn fitted(table: &crate::output::Table) -> String {
     table.render_fitted(crate::output::terminal_width())
+}
+
+/// Prints notes about the inputs on standard error (none with `--quiet`).
+pub fn print_notes(quiet: bool, notes: &[String]) {
+    if !quiet {
+        for note in notes {
+            eprintln!("thema: note: {note}");
+        }
+    }
 }
 
 /// Document warnings printed by the analysis commands; `thema ingest` prints them all.

@@ -4,6 +4,11 @@
 //! column, a row with an empty coder belongs to the one coder the file names (a coding sheet
 //! filled in only on the coded rows); when the file names several coders or none, it is an
 //! error with its line.
+//!
+//! A file without a `coder` column is thema's own `codings.csv`: it has rows only where the
+//! rules found something, so which documents it covers comes from the run manifest beside it
+//! (`thema-run.json`), else from the `segments.csv` beside it, else (with a note) every
+//! document among the inputs. Each covered document gets a mark that it was coded.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -90,13 +95,38 @@ pub struct HumanCoding {
     pub line: usize,
 }
 
+/// A codings file read: its codings and notes for the user.
+#[derive(Debug, Clone, Default)]
+pub struct CodingsFile {
+    /// The codings, with a code-less mark for every document a coder coded.
+    pub codings: Vec<HumanCoding>,
+    /// Notes about how the file was read.
+    pub notes: Vec<String>,
+}
+
+/// Reads several codings CSVs (see [`read_codings`]) into one.
+pub fn read_all_codings(
+    paths: &[std::path::PathBuf],
+    documents: &[Document],
+    codebook: &Codebook,
+    overlap: Overlap,
+) -> Result<CodingsFile> {
+    let mut all = CodingsFile::default();
+    for path in paths {
+        let file = read_codings(path, documents, codebook, overlap)?;
+        all.codings.extend(file.codings);
+        all.notes.extend(file.notes);
+    }
+    Ok(all)
+}
+
 /// Reads a codings CSV and resolves every row against the documents and the codebook.
 pub fn read_codings(
     path: &Path,
     documents: &[Document],
     codebook: &Codebook,
     overlap: Overlap,
-) -> Result<Vec<HumanCoding>> {
+) -> Result<CodingsFile> {
     let bytes = std::fs::read(path).map_err(|e| Error::input(path, e.to_string()))?;
     let text = super::decode::decode(&bytes)
         .map_err(|m| Error::input(path, m))?
@@ -132,6 +162,18 @@ pub fn read_codings(
         .map(|(i, d)| (d.id.as_str(), i))
         .collect();
     let mut out = Vec::new();
+    let mut notes = Vec::new();
+    if coder_col.is_none() {
+        let covered = run_documents(path, &bytes, &by_id, documents.len(), &mut notes)?;
+        out.extend(covered.into_iter().map(|document| HumanCoding {
+            document,
+            coder: AUTO_CODER.to_owned(),
+            code: None,
+            segments: Vec::new(),
+            rule: None,
+            line: 0,
+        }));
+    }
     for (line, record) in records {
         let fail = |message: String| Error::input_line(path, line, message);
         let field = |col: Option<usize>| {
@@ -206,7 +248,75 @@ pub fn read_codings(
             line,
         });
     }
-    Ok(out)
+    Ok(CodingsFile {
+        codings: out,
+        notes,
+    })
+}
+
+/// The documents a `thema code` run coded, for its codings file at `path` (with `bytes`):
+/// from the manifest beside it, else the segments table beside it, else all `count`
+/// documents with a note.
+fn run_documents(
+    path: &Path,
+    bytes: &[u8],
+    by_id: &HashMap<&str, usize>,
+    count: usize,
+    notes: &mut Vec<String>,
+) -> Result<Vec<usize>> {
+    let known = |id: &str| {
+        by_id
+            .get(id)
+            .copied()
+            .ok_or_else(|| format!("document `{id}` of this run is not among the transcripts"))
+    };
+    let manifest_path = path.with_file_name(crate::manifest::MANIFEST_FILE);
+    if manifest_path.is_file() {
+        let manifest = crate::manifest::Manifest::read(&manifest_path)?;
+        if !manifest.wrote(bytes) {
+            notes.push(format!(
+                "{} is not a table {} describes (changed since?): its list of coded documents is used all the same",
+                path.display(),
+                manifest_path.display()
+            ));
+        }
+        return manifest
+            .documents
+            .iter()
+            .map(|d| known(&d.id).map_err(|m| Error::input(&manifest_path, m)))
+            .collect();
+    }
+    let segments_path = path.with_file_name("segments.csv");
+    if segments_path.is_file() {
+        let bytes = std::fs::read(&segments_path)
+            .map_err(|e| Error::input(&segments_path, e.to_string()))?;
+        let text = super::decode::decode(&bytes)
+            .map_err(|m| Error::input(&segments_path, m))?
+            .text;
+        let (headers, records) = super::table::read_csv(&segments_path, &text, b',')?;
+        let Some(col) = headers.iter().position(|h| h == "document") else {
+            return Err(Error::input_line(
+                &segments_path,
+                1,
+                "a segments table needs a `document` column",
+            ));
+        };
+        let mut covered = Vec::new();
+        for (line, record) in &records {
+            let document = known(record[col].trim())
+                .map_err(|m| Error::input_line(&segments_path, *line, m))?;
+            if !covered.contains(&document) {
+                covered.push(document);
+            }
+        }
+        return Ok(covered);
+    }
+    notes.push(format!(
+        "{}: no {} or segments.csv beside it to say which documents thema coded: every input document is taken as coded by `{AUTO_CODER}`",
+        path.display(),
+        crate::manifest::MANIFEST_FILE
+    ));
+    Ok((0..count).collect())
 }
 
 fn resolve(doc: &Document, position: &Position, overlap: Overlap) -> Result<Vec<usize>, String> {
