@@ -9,6 +9,7 @@
 pub mod analysis;
 pub mod cli;
 pub mod codebook;
+pub mod columns;
 pub mod corpus;
 pub mod engine;
 pub mod error;

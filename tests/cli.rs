@@ -462,8 +462,151 @@ fn analyses_show_twenty_document_warnings_and_ingest_shows_all() {
     assert_eq!(stderr.matches("read as text, not as a speaker").count(), 25);
     let stdout = String::from_utf8(ingest.stdout).unwrap();
     assert!(
-        stdout.contains("segments.csv: not a table of turns"),
+        stdout.contains("segments.csv: thema's segments table"),
         "{stdout}"
     );
     assert!(stdout.contains("25 documents, 0 skipped"), "{stdout}");
+}
+
+/// Runs thema with `args` (paths allowed) and fails with its standard error.
+fn run_ok(args: &[&std::ffi::OsStr]) -> (String, String) {
+    let out = thema().args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "thema {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// The document ids `thema ingest --format csv` reads from `input`, and its standard error.
+fn ingested_ids(input: &std::path::Path) -> (Vec<String>, String) {
+    let (csv, stderr) = run_ok(&[
+        "ingest".as_ref(),
+        input.as_os_str(),
+        "--format".as_ref(),
+        "csv".as_ref(),
+    ]);
+    let (_, rows) = common::csv_rows(&csv);
+    let mut ids: Vec<String> = rows.into_iter().map(|r| r[0].clone()).collect();
+    ids.dedup();
+    (ids, stderr)
+}
+
+#[test]
+fn the_tables_thema_writes_are_not_read_back_as_transcripts() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("source");
+    let project = dir.path().join("project");
+    std::fs::create_dir(&source).unwrap();
+    std::fs::create_dir(&project).unwrap();
+    for file in [
+        "nl-01-utrecht.txt",
+        "nl-02-amersfoort.txt",
+        "en-01-amsterdam.txt",
+        "en-02-rotterdam.txt",
+    ] {
+        std::fs::copy(root().join("samples").join(file), source.join(file)).unwrap();
+        std::fs::copy(root().join("samples").join(file), project.join(file)).unwrap();
+    }
+    // Every command that writes a table, run on a copy, its tables put beside the transcripts.
+    let path = |p: std::path::PathBuf| p.display().to_string();
+    let (src, qdpx) = (path(source.clone()), path(dir.path().join("p.qdpx")));
+    let out = |name: &str| path(project.join(name));
+    let (anna, bram) = (
+        path(root().join("samples/codings/coder-anna.csv")),
+        path(root().join("samples/codings/coder-bram.csv")),
+    );
+    let owned = |args: &[&str]| args.iter().map(|a| (*a).to_owned()).collect::<Vec<_>>();
+    let table_to = |args: &[&str], file: &str| {
+        [owned(args), owned(&["--format", "csv", "-o", &out(file)])].concat()
+    };
+    let mut runs: Vec<Vec<String>> = vec![
+        owned(&["code", &src, "--out", &out("thema-out")]),
+        owned(&[
+            "sample",
+            &src,
+            "--fraction",
+            "0.5",
+            "--seed",
+            "1",
+            "--out",
+            &out("smp"),
+        ]),
+        table_to(&["ingest", &src], "segments-ingest.csv"),
+        table_to(&["quotes", &src, "--code", "acceptance"], "quotes.csv"),
+        table_to(&["report", &src], "report.csv"),
+        table_to(&["compare", &src, "--by", "language"], "compare.csv"),
+        table_to(&["cooccur", &src], "cooccur.csv"),
+        table_to(&["matrix", &src], "matrix.csv"),
+        table_to(
+            &[
+                "evaluate",
+                &src,
+                "--gold",
+                &anna,
+                "--errors",
+                &out("errors.csv"),
+            ],
+            "scores.csv",
+        ),
+        owned(&["export", "qdpx", &src, "-o", &qdpx]),
+        owned(&[
+            "import",
+            "qdpx",
+            &qdpx,
+            "-o",
+            &path(dir.path().join("imported")),
+        ]),
+    ];
+    for unit in ["segment", "turn"] {
+        let disagreements = out(&format!("disagreements-{unit}.csv"));
+        runs.push(table_to(
+            &[
+                "agree",
+                &src,
+                "--codings",
+                &anna,
+                "--codings",
+                &bram,
+                "--unit",
+                unit,
+                "--disagreements",
+                &disagreements,
+            ],
+            &format!("agree-{unit}.csv"),
+        ));
+    }
+    for args in &runs {
+        let args: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
+        run_ok(&args);
+    }
+    let transcripts = ["EN01", "EN02", "NL01", "NL02"];
+    let (ids, stderr) = ingested_ids(&project);
+    assert_eq!(ids, transcripts, "{stderr}");
+    let (report, notes) = run_ok(&["report".as_ref(), project.as_os_str()]);
+    assert!(report.contains("(all)"));
+    for table in [
+        "smp/coding-sheet.csv",
+        "smp/sample.csv",
+        "thema-out/segments.csv",
+        "thema-out/codings.csv",
+        "quotes.csv",
+        "segments-ingest.csv",
+        "disagreements-segment.csv",
+        "disagreements-turn.csv",
+        "errors.csv",
+    ] {
+        assert!(
+            notes.contains(table) && notes.contains("passed over"),
+            "{table}: {notes}"
+        );
+    }
+    // The folder `thema import qdpx` wrote: the sources, not codings.csv.
+    let imported = dir.path().join("imported");
+    let (ids, stderr) = ingested_ids(&imported);
+    assert_eq!(ids, transcripts, "{stderr}");
 }

@@ -19,6 +19,7 @@ fn read_path(path: &Path) -> Document {
     };
     let mut docs = read_file(&file, &IngestOptions::default())
         .expect("file reads")
+        .documents()
         .expect("a transcript");
     assert_eq!(docs.len(), 1);
     docs.remove(0)

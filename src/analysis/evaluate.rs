@@ -76,15 +76,7 @@ pub fn evaluate(
     let predicted_units = to_units(predicted);
     let group_of = |d: usize| group.map_or_else(String::new, |g| g(&documents[d]));
     let mut counts: BTreeMap<(String, String), Counts> = BTreeMap::new();
-    let mut errors = Table::new([
-        "document",
-        unit.name(),
-        "code",
-        "error",
-        "rule",
-        "matched",
-        "text",
-    ]);
+    let mut errors = Table::new(crate::columns::evaluation_errors(unit));
     let unit_segments = |d: usize, key: usize| -> Vec<usize> {
         unit.units(&documents[d])
             .into_iter()

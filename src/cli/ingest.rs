@@ -64,7 +64,7 @@ pub fn run(args: IngestArgs) -> Result<ExitCode> {
                 None => super::fitted(&overview(&corpus)),
             };
             for file in &corpus.passed_over {
-                text.push_str(&format!("not a transcript: {file}\n"));
+                text.push_str(&format!("passed over: {file}\n"));
             }
             text.push_str(&format!(
                 "{} documents, {} skipped\n",

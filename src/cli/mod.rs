@@ -473,6 +473,9 @@ fn print_warnings(corpus: &Corpus, shown: usize) {
     for w in &corpus.warnings {
         eprintln!("thema: warning: {w}");
     }
+    for note in &corpus.notes {
+        eprintln!("thema: note: {note}");
+    }
     for s in &corpus.skipped {
         eprintln!("thema: skipped: {s}");
     }

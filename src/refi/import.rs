@@ -917,7 +917,7 @@ impl ImportedProject {
         let mut writer = csv::Writer::from_writer(Vec::new());
         let fail = |e: csv::Error| Error::Usage(format!("cannot write the codings CSV: {e}"));
         writer
-            .write_record(["document", "code", "coder", "start", "end", "text"])
+            .write_record(crate::columns::IMPORTED_CODINGS)
             .map_err(fail)?;
         for coding in &self.codings {
             let doc = &self.documents[coding.document];
