@@ -610,3 +610,35 @@ fn the_tables_thema_writes_are_not_read_back_as_transcripts() {
     let (ids, stderr) = ingested_ids(&imported);
     assert_eq!(ids, transcripts, "{stderr}");
 }
+
+#[test]
+fn an_attribute_named_like_an_output_column_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let interview =
+        "I: Hoe ging het?\nR: De gemeente belde me uit zichzelf op en dat vond ik fijn.\n";
+    std::fs::write(
+        dir.path().join("a.txt"),
+        format!("---\ntext: hallo\n---\n{interview}"),
+    )
+    .unwrap();
+    thema()
+        .args(["quotes", "--code", "proactivity", "--format", "json"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("a.txt:2: front matter key `text`"));
+    // A code's column in the document matrix is taken too.
+    std::fs::write(
+        dir.path().join("a.txt"),
+        format!("---\nproactivity: ja\n---\n{interview}"),
+    )
+    .unwrap();
+    thema()
+        .args(["matrix", "--format", "csv"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "attribute `proactivity` has the name of a code",
+        ));
+}

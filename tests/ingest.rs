@@ -380,3 +380,86 @@ fn crlf_bom_and_decomposed_accents_are_normalised() {
     assert_eq!(doc.segments[1].text, "E\u{E9}n keer.");
     assert!(!doc.text.contains('\r'));
 }
+
+/// An attribute is written as a column beside the fixed columns of the segments, quotes and
+/// matrix tables, so it cannot take one of their names: front matter and attribute tables
+/// with such a name are refused with the line, tables of turns do not make such a column an
+/// attribute (with a warning).
+#[test]
+fn attribute_names_that_are_output_columns_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let names: std::collections::BTreeSet<&str> = thema::columns::SEGMENTS
+        .iter()
+        .chain(&thema::columns::QUOTES)
+        .copied()
+        .collect();
+    for name in ["speaker", "text", "segment", "document", "codes", "matched"] {
+        assert!(names.contains(name), "{name}");
+    }
+    for name in &names {
+        let path = dir.path().join(format!("{name}.txt"));
+        std::fs::write(
+            &path,
+            format!("---\ncohort: a\n{name}: Maria\n---\nI: Vraag?\nR: Antwoord.\n"),
+        )
+        .unwrap();
+        let file = InputFile {
+            path: path.clone(),
+            explicit: true,
+            size: 0,
+        };
+        let error = read_file(&file, &IngestOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.starts_with(&format!("{}:3: front matter key `{name}`", path.display()))
+                && error.contains("rename it"),
+            "{error}"
+        );
+
+        if *name == "document" {
+            continue; // the attribute table's own key column
+        }
+        let attributes = dir.path().join(format!("{name}-attributes.csv"));
+        std::fs::write(&attributes, format!("document,{name}\nNL01,x\n")).unwrap();
+        let options = IngestOptions {
+            attributes: vec![attributes.clone()],
+            ..IngestOptions::default()
+        };
+        let error = ingest(&[samples().join("nl-01-utrecht.txt")], &options, &|_| {})
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_else(|| format!("{name}: the attribute table was accepted"));
+        assert!(
+            error.starts_with(&format!(
+                "{}:1: attribute column `{name}`",
+                attributes.display()
+            )),
+            "{error}"
+        );
+
+        if ["speaker", "text", "timestamp", "start"].contains(name) {
+            continue; // the columns a table of turns reads as such
+        }
+        let table = dir.path().join(format!("{name}-turns.csv"));
+        std::fs::write(
+            &table,
+            format!("document,speaker,text,{name},cohort\nD1,R,Ja.,7,a\nD1,R,Nee.,7,a\n"),
+        )
+        .unwrap();
+        let docs = read_path(&table);
+        assert!(
+            !docs.attributes.contains_key(*name),
+            "{name}: {:?}",
+            docs.attributes
+        );
+        assert_eq!(docs.attributes.get("cohort").map(String::as_str), Some("a"));
+        assert!(
+            docs.warnings
+                .iter()
+                .any(|w| w.contains(&format!("column `{name}`"))),
+            "{name}: {:?}",
+            docs.warnings
+        );
+    }
+}

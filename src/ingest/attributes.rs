@@ -26,6 +26,18 @@ impl AttributeTable {
                 format!("no `document` column (columns: {})", headers.join(", ")),
             ));
         };
+        if let Some(name) = headers
+            .iter()
+            .find(|h| crate::columns::is_reserved(h) && *h != "document")
+        {
+            return Err(Error::input_line(
+                path,
+                1,
+                format!(
+                    "attribute column `{name}` is the name of a column of thema's outputs (segments, quotes): rename it"
+                ),
+            ));
+        }
         let mut rows = BTreeMap::new();
         for (line, record) in records {
             let id = record[doc_col].trim().to_owned();

@@ -7,6 +7,9 @@ use super::turns::{Label, SegmentBuilder, SpeakerRules, parse_label};
 use crate::corpus::Segment;
 use crate::{Error, Result};
 
+/// Front matter keys that configure the reading and are not attributes.
+const STRUCTURAL_KEYS: [&str; 3] = ["id", "speakers", "interviewer"];
+
 /// Front matter read from the top of a transcript.
 #[derive(Debug, Default, Clone)]
 pub struct FrontMatter {
@@ -41,9 +44,7 @@ impl FrontMatter {
     pub fn attributes(&self) -> BTreeMap<String, String> {
         self.fields
             .iter()
-            .filter(|(k, _, _)| {
-                !["id", "speakers", "interviewer"].contains(&k.to_lowercase().as_str())
-            })
+            .filter(|(k, _, _)| !STRUCTURAL_KEYS.contains(&k.to_lowercase().as_str()))
             .map(|(k, v, _)| (k.to_lowercase(), v.clone()))
             .collect()
     }
@@ -90,6 +91,21 @@ pub fn parse_front_matter(path: &Path, text: &str) -> Result<FrontMatter> {
                 path,
                 line_no,
                 format!("front matter key must be one word: {content:?}"),
+            ));
+        }
+        let lower = key.to_lowercase();
+        if crate::columns::is_reserved(&lower) && !STRUCTURAL_KEYS.contains(&lower.as_str()) {
+            return Err(Error::input_line(
+                path,
+                line_no,
+                format!(
+                    "front matter key `{key}` is the name of a column of thema's outputs (segments, quotes): rename it{}",
+                    if lower == "speaker" {
+                        " (to declare the speaker labels, use `speakers:`)"
+                    } else {
+                        ""
+                    }
+                ),
             ));
         }
         if fields

@@ -242,7 +242,12 @@ pub fn read_table(
             }
             let first = rows[0].1[c].trim();
             if rows.iter().all(|r| r.1[c].trim() == first) {
-                if !first.is_empty() {
+                if first.is_empty() {
+                } else if crate::columns::is_reserved(name) {
+                    warnings.push(format!(
+                        "column `{name}` has the name of a column of thema's outputs: not used as an attribute"
+                    ));
+                } else {
                     attributes.insert(name.clone(), first.to_owned());
                 }
             } else {

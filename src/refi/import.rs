@@ -467,7 +467,7 @@ pub fn import_project(
         let wanted = clean_id(var_name).to_lowercase();
         let wanted = match wanted.as_str() {
             "" => "variable".to_owned(),
-            "document" => "document_variable".to_owned(),
+            name if crate::columns::is_reserved(name) => format!("{name}_variable"),
             _ => wanted,
         };
         let column = unique(&wanted, |c| columns.iter().any(|x| x == c));
