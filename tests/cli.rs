@@ -642,3 +642,44 @@ fn an_attribute_named_like_an_output_column_is_refused() {
             "attribute `proactivity` has the name of a code",
         ));
 }
+
+#[test]
+fn a_few_bad_bytes_in_utf8_text_are_repaired_with_a_warning_naming_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mixed.txt");
+    let mut bytes = "I: Hoe was het?\nR: Ik werd geïnformeerd.\nÉén brief, daarna niets.\n"
+        .as_bytes()
+        .to_vec();
+    bytes.extend(b"Van 9 \x96 12 uur wachten.\n");
+    std::fs::write(&file, &bytes).unwrap();
+    let table = dir.path().join("turns.csv");
+    let mut rows = "document,speaker,text\nT1,I,Hoe was het?\nT1,R,Één brief kwam.\n"
+        .as_bytes()
+        .to_vec();
+    rows.extend(b"T1,R,Van 9 \x96 12 uur.\n");
+    std::fs::write(&table, &rows).unwrap();
+    let out = thema()
+        .arg("ingest")
+        .arg(&file)
+        .arg(&table)
+        .args(["--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("Ik werd geïnformeerd.\nÉén brief, daarna niets.\nVan 9 – 12 uur wachten."),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Van 9 – 12 uur."), "{stdout}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    for (path, line) in [(&file, 4), (&table, 4)] {
+        assert!(
+            stderr.contains(&format!(
+                "{}: 1 byte is not UTF-8 (line {line}: 1)",
+                path.display()
+            )),
+            "{stderr}"
+        );
+    }
+}

@@ -128,10 +128,8 @@ pub fn read_codings(
     overlap: Overlap,
 ) -> Result<CodingsFile> {
     let bytes = std::fs::read(path).map_err(|e| Error::input(path, e.to_string()))?;
-    let text = super::decode::decode(&bytes)
-        .map_err(|m| Error::input(path, m))?
-        .text;
-    let (headers, records) = super::table::read_csv(path, &text, b',')?;
+    let decoded = super::decode::decode(&bytes).map_err(|m| Error::input(path, m))?;
+    let (headers, records) = super::table::read_csv(path, &decoded.text, b',')?;
     let column = |name: &str| headers.iter().position(|h| h == name);
     let (Some(doc_col), Some(code_col)) = (column("document"), column("code")) else {
         return Err(Error::input_line(
@@ -162,7 +160,11 @@ pub fn read_codings(
         .map(|(i, d)| (d.id.as_str(), i))
         .collect();
     let mut out = Vec::new();
-    let mut notes = Vec::new();
+    let mut notes: Vec<String> = decoded
+        .warnings
+        .iter()
+        .map(|w| format!("{}: {w}", path.display()))
+        .collect();
     if coder_col.is_none() {
         let covered = run_documents(path, &bytes, &by_id, documents.len(), &mut notes)?;
         out.extend(covered.into_iter().map(|document| HumanCoding {

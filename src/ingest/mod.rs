@@ -248,13 +248,15 @@ pub fn read_file(file: &InputFile, options: &IngestOptions) -> Result<FileRead> 
         }
         Kind::Text => {
             let decoded = decode::decode(&bytes).map_err(|m| Error::input(path, m))?;
-            vec![from_labelled_text(
+            let mut doc = from_labelled_text(
                 path,
                 decoded.text,
                 decoded.encoding,
                 Format::PlainText,
                 options,
-            )?]
+            )?;
+            doc.warnings.splice(0..0, decoded.warnings);
+            vec![doc]
         }
         Kind::Vtt | Kind::Srt => {
             let decoded = decode::decode(&bytes).map_err(|m| Error::input(path, m))?;
@@ -271,7 +273,8 @@ pub fn read_file(file: &InputFile, options: &IngestOptions) -> Result<FileRead> 
             };
             let (text, segments) =
                 cues::assemble(&parsed.cues, &options.speakers, cues::CueMerge::Turn);
-            let mut warnings = parsed.warnings;
+            let mut warnings = decoded.warnings;
+            warnings.extend(parsed.warnings);
             if parsed.cues.iter().all(|c| c.speaker.is_none()) {
                 warnings.push(format!(
                     "no speaker names: every cue is read as respondent speech of `{}` and coded",
@@ -313,14 +316,19 @@ pub fn read_file(file: &InputFile, options: &IngestOptions) -> Result<FileRead> 
                     });
                 }
             }
-            table::read_table(
+            let mut docs = table::read_table(
                 path,
                 &decoded.text,
                 decoded.encoding,
                 table_kind,
                 &options.columns,
                 &options.speakers,
-            )?
+            )?;
+            // The file's repairs, told once: with its first document.
+            if let Some(first) = docs.first_mut() {
+                first.warnings.splice(0..0, decoded.warnings);
+            }
+            docs
         }
     };
     Ok(FileRead::Documents(documents))
