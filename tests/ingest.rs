@@ -463,3 +463,27 @@ fn attribute_names_that_are_output_columns_are_refused() {
         );
     }
 }
+
+#[test]
+fn a_value_with_an_apostrophe_agrees_with_the_attribute_table() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.txt"),
+        "---\nid: A1\ncity: 's-Hertogenbosch\n---\nI: Vraag?\nR: Antwoord.\n",
+    )
+    .unwrap();
+    let table = dir.path().join("cities.csv");
+    std::fs::write(&table, "document,city\nA1,'s-Hertogenbosch\n").unwrap();
+    let options = IngestOptions {
+        attributes: vec![table],
+        ..IngestOptions::default()
+    };
+    let corpus = ingest(&[dir.path().join("a.txt")], &options, &|_| {}).expect("no conflict");
+    assert_eq!(
+        corpus.documents[0]
+            .attributes
+            .get("city")
+            .map(String::as_str),
+        Some("'s-Hertogenbosch")
+    );
+}

@@ -356,11 +356,13 @@ fn from_labelled_text(
         rules.interviewers.extend(interviewers);
     }
     let turns = plaintext::parse_turns(&text, front.body_start, front.body_line, &rules);
-    let mut warnings: Vec<String> = turns
-        .rejected_labels
-        .iter()
-        .map(|(line, label)| format!("line {line}: `{label}:` read as text, not as a speaker"))
-        .collect();
+    let mut warnings = front.warnings.clone();
+    warnings.extend(
+        turns
+            .rejected_labels
+            .iter()
+            .map(|(line, label)| format!("line {line}: `{label}:` read as text, not as a speaker")),
+    );
     if !turns.segments.iter().any(|s| s.role != Role::Preamble) {
         warnings.push("no speaker turns found: the whole text is preamble and is not coded".into());
     }

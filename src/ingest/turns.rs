@@ -115,6 +115,12 @@ static ROLE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 static INTERVIEWER_N: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^interviewer ?\d+$").expect("static regex"));
 
+/// Whether `name` is a role label (`I`, `R`, `Q`, `A`, `Interviewer`, `Respondent 3`, `P04`):
+/// a speaker even when it occurs once.
+pub fn is_role_label(name: &str) -> bool {
+    ROLE_LABEL.is_match(name)
+}
+
 /// A speaker label found at the start of a line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Label {
