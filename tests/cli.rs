@@ -683,3 +683,160 @@ fn a_few_bad_bytes_in_utf8_text_are_repaired_with_a_warning_naming_file_and_line
         );
     }
 }
+
+/// The cells of CSV text that start like a spreadsheet formula (`=`, `+`, `-`, `@`, tab or
+/// carriage return) and are not numbers.
+fn formula_like_cells(csv: &str) -> Vec<String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv.as_bytes());
+    reader
+        .records()
+        .flat_map(|r| r.unwrap().iter().map(str::to_owned).collect::<Vec<_>>())
+        .filter(|c| c.starts_with(['=', '+', '-', '@', '\t', '\r']) && c.parse::<f64>().is_err())
+        .collect()
+}
+
+#[test]
+fn excel_safe_csv_starts_formula_like_text_with_an_apostrophe() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    std::fs::write(
+        inputs.join("x1.txt"),
+        "---\nid: X1\n---\nI: Wat gebeurde er?\nR: =HYPERLINK(\"http://127.0.0.1/\",\"klik\") de gemeente belde me uit zichzelf op.\n\n+31 6 1234 5678 was het nummer, de gemeente belde me.\n\n-50 euro kreeg ik terug.\n\n@gemeente belde me uit zichzelf.\n",
+    )
+    .unwrap();
+    let anna = dir.path().join("anna.csv");
+    let bram = dir.path().join("bram.csv");
+    std::fs::write(
+        &anna,
+        "document,turn,code,coder\nX1,2,acceptance.privacy,anna\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &bram,
+        "document,turn,code,coder\nX1,2,acceptance.welcomed,bram\n",
+    )
+    .unwrap();
+    let path = |p: &std::path::Path| p.display().to_string();
+    let (src, out) = (path(&inputs), |f: &str| path(&dir.path().join(f)));
+    let stdout = |args: &[&str]| {
+        let o = thema().args(args).arg("--quiet").output().unwrap();
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8(o.stdout).unwrap()
+    };
+    // By default CSV is data: the text exactly as in the transcript.
+    let plain = stdout(&["ingest", &src, "--format", "csv"]);
+    assert!(
+        formula_like_cells(&plain)
+            .iter()
+            .any(|c| c.starts_with("=HYPERLINK")),
+        "{plain}"
+    );
+
+    stdout(&["code", &src, "--excel-safe", "--out", &out("run")]);
+    stdout(&[
+        "sample",
+        &src,
+        "--fraction",
+        "1",
+        "--seed",
+        "1",
+        "--excel-safe",
+        "--out",
+        &out("smp"),
+    ]);
+    let agree = [
+        "agree",
+        &src,
+        "--codings",
+        &path(&anna),
+        "--codings",
+        &path(&bram),
+    ];
+    stdout(
+        &[
+            &agree[..],
+            &[
+                "--excel-safe",
+                "--format",
+                "csv",
+                "--disagreements",
+                &out("dis.csv"),
+            ],
+        ]
+        .concat(),
+    );
+    stdout(&[
+        "evaluate",
+        &src,
+        "--gold",
+        &path(&anna),
+        "--excel-safe",
+        "--format",
+        "csv",
+        "--errors",
+        &out("err.csv"),
+    ]);
+    let outputs = [
+        (
+            "ingest",
+            stdout(&["ingest", &src, "--format", "csv", "--excel-safe"]),
+        ),
+        (
+            "quotes",
+            stdout(&[
+                "quotes",
+                &src,
+                "--code",
+                "actor",
+                "--format",
+                "csv",
+                "--excel-safe",
+            ]),
+        ),
+        (
+            "matrix",
+            stdout(&["matrix", &src, "--format", "csv", "--excel-safe"]),
+        ),
+        (
+            "segments.csv",
+            std::fs::read_to_string(out("run/segments.csv")).unwrap(),
+        ),
+        (
+            "codings.csv",
+            std::fs::read_to_string(out("run/codings.csv")).unwrap(),
+        ),
+        (
+            "coding sheet",
+            std::fs::read_to_string(out("smp/coding-sheet.csv")).unwrap(),
+        ),
+        (
+            "disagreements",
+            std::fs::read_to_string(out("dis.csv")).unwrap(),
+        ),
+        ("errors", std::fs::read_to_string(out("err.csv")).unwrap()),
+    ];
+    for (what, csv) in &outputs {
+        assert_eq!(formula_like_cells(csv), Vec::<String>::new(), "{what}");
+    }
+    for (what, csv) in &outputs[..1] {
+        for cell in ["'=HYPERLINK(", "'+31 6", "'-50 euro", "'@gemeente"] {
+            assert!(csv.contains(cell), "{what}: {cell} in {csv}");
+        }
+    }
+    // thema reads its own excel-safe codings back.
+    stdout(&[
+        "agree",
+        &src,
+        "--codings",
+        &path(&anna),
+        "--codings",
+        &out("run/codings.csv"),
+    ]);
+}

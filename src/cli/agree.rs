@@ -86,7 +86,9 @@ pub fn run(args: AgreeArgs) -> Result<ExitCode> {
             ("agreement", &report.table),
             ("disagreements", &report.disagreements),
         ])?,
-        _ => super::table_bytes("agreement", &report.table, format, output.as_ref())?,
+        _ => args
+            .export
+            .bytes("agreement", &report.table, output.as_ref())?,
     };
     if matches!(format, TableFormat::Table | TableFormat::Md) {
         let summary = format!(
@@ -132,7 +134,7 @@ pub fn run(args: AgreeArgs) -> Result<ExitCode> {
     }
     super::write_or_print(output.as_ref(), &bytes)?;
     if let Some(file) = disagreements_file {
-        file.write(report.disagreements.render(TableFormat::Csv).as_bytes())?;
+        file.write(&args.export.csv.csv(&report.disagreements))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -31,6 +31,8 @@ pub struct CodeArgs {
     /// Write the tables as CSV, or also as Parquet (segments.parquet, codings.parquet).
     #[arg(long, value_enum, default_value = "csv")]
     format: CodeFormat,
+    #[command(flatten)]
+    csv: super::CsvArgs,
 }
 
 /// The file formats `thema code` writes.
@@ -57,8 +59,8 @@ pub fn run(args: CodeArgs) -> Result<ExitCode> {
     let documents = &coded.corpus.documents;
     let segments = tables::segments_table(documents);
     let codings = tables::codings_table(documents, &coded.codings);
-    let segments_csv = segments.render(TableFormat::Csv).into_bytes();
-    let codings_csv = codings.render(TableFormat::Csv).into_bytes();
+    let segments_csv = args.csv.csv(&segments);
+    let codings_csv = args.csv.csv(&codings);
     segments_file.write(&segments_csv)?;
     codings_file.write(&codings_csv)?;
     let mut written: Vec<(&str, Vec<u8>)> =

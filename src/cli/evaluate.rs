@@ -96,7 +96,9 @@ pub fn run(args: EvaluateArgs) -> Result<ExitCode> {
             ("scores", &evaluation.scores),
             ("errors", &evaluation.errors),
         ])?,
-        _ => super::table_bytes("scores", &evaluation.scores, format, output.as_ref())?,
+        _ => args
+            .export
+            .bytes("scores", &evaluation.scores, output.as_ref())?,
     };
     if format == TableFormat::Table {
         let errors = &evaluation.errors;
@@ -119,7 +121,7 @@ pub fn run(args: EvaluateArgs) -> Result<ExitCode> {
     }
     super::write_or_print(output.as_ref(), &bytes)?;
     if let Some(file) = errors_file {
-        file.write(evaluation.errors.render(TableFormat::Csv).as_bytes())?;
+        file.write(&args.export.csv.csv(&evaluation.errors))?;
     }
     Ok(ExitCode::SUCCESS)
 }

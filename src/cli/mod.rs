@@ -182,6 +182,24 @@ impl SelectionArgs {
     }
 }
 
+/// `--excel-safe`, for every command that writes CSV.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct CsvArgs {
+    /// In CSV output, put an apostrophe before text that starts with =, +, -, @, a tab or a
+    /// carriage return, so Excel and LibreOffice show it as text instead of running it as a
+    /// formula (the CSV then no longer holds the exact transcript text; xlsx needs no such
+    /// change).
+    #[arg(long)]
+    pub excel_safe: bool,
+}
+
+impl CsvArgs {
+    /// `table` as CSV, excel-safe when asked.
+    pub fn csv(self, table: &crate::output::Table) -> Vec<u8> {
+        table.to_csv(self.excel_safe).into_bytes()
+    }
+}
+
 /// `--format` and `-o FILE` of the table commands.
 #[derive(Debug, Args, Clone)]
 pub struct ExportArgs {
@@ -194,12 +212,45 @@ pub struct ExportArgs {
     /// Replace an existing output file.
     #[arg(long)]
     pub force: bool,
+    #[command(flatten)]
+    pub csv: CsvArgs,
 }
 
 impl ExportArgs {
     /// Checks the output file before any work (Parquet and Excel, being binary, need one).
     pub fn check(&self) -> Result<Option<OutputFile>> {
         check_binary_output(self.format, self.output.as_deref(), self.force)
+    }
+
+    /// Writes a table in the chosen format to the output file, or prints it (an Excel
+    /// workbook has one sheet named `sheet`).
+    pub fn emit(
+        &self,
+        sheet: &str,
+        table: &crate::output::Table,
+        output: Option<&OutputFile>,
+    ) -> Result<()> {
+        write_or_print(output, &self.bytes(sheet, table, output)?)
+    }
+
+    /// A table in the chosen format: a terminal table printed to standard output is fitted
+    /// to the terminal (see [`crate::output::terminal_width`]); Excel gets one sheet named
+    /// `sheet`; CSV is excel-safe with `--excel-safe`.
+    pub fn bytes(
+        &self,
+        sheet: &str,
+        table: &crate::output::Table,
+        output: Option<&OutputFile>,
+    ) -> Result<Vec<u8>> {
+        use crate::output::TableFormat;
+        match self.format {
+            TableFormat::Table if output.is_none() => Ok(table
+                .render_fitted(crate::output::terminal_width())
+                .into_bytes()),
+            TableFormat::Xlsx => crate::output::xlsx::workbook(&[(sheet, table)]),
+            TableFormat::Csv => Ok(self.csv.csv(table)),
+            format => table.to_bytes(format),
+        }
     }
 }
 
@@ -402,35 +453,6 @@ pub fn write_or_print(output: Option<&OutputFile>, bytes: &[u8]) -> Result<()> {
                     message: e.to_string(),
                 })
         }
-    }
-}
-
-/// Writes a table in `format` to the output file, or prints it (an Excel workbook has one
-/// sheet named `sheet`).
-pub fn emit(
-    sheet: &str,
-    table: &crate::output::Table,
-    format: crate::output::TableFormat,
-    output: Option<&OutputFile>,
-) -> Result<()> {
-    write_or_print(output, &table_bytes(sheet, table, format, output)?)
-}
-
-/// A table in `format`: a terminal table printed to standard output is fitted to the
-/// terminal (see [`crate::output::terminal_width`]); Excel gets one sheet named `sheet`.
-pub fn table_bytes(
-    sheet: &str,
-    table: &crate::output::Table,
-    format: crate::output::TableFormat,
-    output: Option<&OutputFile>,
-) -> Result<Vec<u8>> {
-    use crate::output::TableFormat;
-    match format {
-        TableFormat::Table if output.is_none() => Ok(table
-            .render_fitted(crate::output::terminal_width())
-            .into_bytes()),
-        TableFormat::Xlsx => crate::output::xlsx::workbook(&[(sheet, table)]),
-        _ => table.to_bytes(format),
     }
 }
 

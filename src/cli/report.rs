@@ -109,6 +109,6 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
         }
     }
     let table = report::frequencies(&view, by.as_deref(), &args.labels)?;
-    super::emit("frequencies", &table, args.export.format, output.as_ref())?;
+    args.export.emit("frequencies", &table, output.as_ref())?;
     Ok(ExitCode::SUCCESS)
 }

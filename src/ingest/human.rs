@@ -178,10 +178,10 @@ pub fn read_codings(
     }
     for (line, record) in records {
         let fail = |message: String| Error::input_line(path, line, message);
+        // Cells of a file written with `--excel-safe` read back as they were.
         let field = |col: Option<usize>| {
             col.and_then(|c| record.get(c))
-                .map(String::as_str)
-                .map(str::trim)
+                .map(|v| crate::output::excel_unescape(v.trim()))
                 .filter(|v| !v.is_empty())
         };
         let number = |col: Option<usize>, name: &str| -> Result<Option<usize>> {
@@ -305,7 +305,7 @@ fn run_documents(
         };
         let mut covered = Vec::new();
         for (line, record) in &records {
-            let document = known(record[col].trim())
+            let document = known(crate::output::excel_unescape(record[col].trim()))
                 .map_err(|m| Error::input_line(&segments_path, *line, m))?;
             if !covered.contains(&document) {
                 covered.push(document);
