@@ -119,9 +119,10 @@ fn repair_utf8(bytes: &[u8]) -> (String, String) {
         lines.push(format!("{} more lines", per_line.len() - LISTED_LINES));
     }
     let warning = format!(
-        "{total} {} not UTF-8 ({}): each is read as the Windows-1252 character it stands for{}; the rest of the file is UTF-8",
+        "{total} {} not UTF-8 ({}): {} read as the Windows-1252 character it stands for{}; the rest of the file is UTF-8",
         if total == 1 { "byte is" } else { "bytes are" },
         lines.join(", "),
+        if total == 1 { "it is" } else { "each is" },
         if undefined > 0 {
             format!(" ({undefined} that stand for none replaced by U+FFFD)")
         } else {
