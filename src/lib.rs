@@ -3,17 +3,19 @@
 //! The data flows one way: [`ingest`] reads files into a [`corpus`], the coding [`engine`]
 //! applies a [`codebook`], [`analysis`] turns codings into tables and [`output`] writes them;
 //! [`html`] makes the shareable report and charts from the analyses; [`review`] lets a
-//! person check the codings one by one.
-//! [`cli`] wires the subcommands to that pipeline.
+//! person check the codings one by one; [`manifest`] records what a `thema code` run coded
+//! with what. [`cli`] wires the subcommands to that pipeline.
 
 pub mod analysis;
 pub mod cli;
 pub mod codebook;
+pub mod columns;
 pub mod corpus;
 pub mod engine;
 pub mod error;
 pub mod html;
 pub mod ingest;
+pub mod manifest;
 pub mod output;
 pub mod refi;
 pub mod review;

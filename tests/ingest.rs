@@ -19,6 +19,7 @@ fn read_path(path: &Path) -> Document {
     };
     let mut docs = read_file(&file, &IngestOptions::default())
         .expect("file reads")
+        .documents()
         .expect("a transcript");
     assert_eq!(docs.len(), 1);
     docs.remove(0)
@@ -187,50 +188,103 @@ fn preamble_is_kept_but_is_not_a_turn() {
     assert_eq!((first.role, first.turn), (Role::Preamble, 0));
 }
 
-/// Every character outside the segments is front matter, a speaker label, or white space.
+/// Every character outside the segments is front matter, white space, or the speaker label
+/// of the turn that the line starts: a name or role that is the next segment's speaker.
+fn assert_no_text_lost(file: &str, doc: &Document) {
+    let chars: Vec<char> = doc.text.chars().collect();
+    let mut covered = vec![false; chars.len()];
+    let mut last_end = 0;
+    for s in &doc.segments {
+        assert!(
+            s.start >= last_end && s.end > s.start,
+            "{file}: segments overlap or are empty"
+        );
+        assert_eq!(
+            chars[s.start..s.end].iter().collect::<String>(),
+            s.text,
+            "{file}"
+        );
+        covered[s.start..s.end].fill(true);
+        last_end = s.end;
+    }
+    let mut in_front_matter =
+        doc.text.starts_with("---") && doc.segments.first().is_none_or(|s| s.start != 0);
+    let mut offset = 0;
+    for (n, line) in doc.text.split('\n').enumerate() {
+        let line_chars = line.chars().count();
+        let range = offset..offset + line_chars;
+        offset += line_chars + 1;
+        if n > 0 && in_front_matter && line.trim() == "---" {
+            in_front_matter = false;
+            continue;
+        }
+        let outside: String = range
+            .clone()
+            .take_while(|&i| !covered[i])
+            .map(|i| chars[i])
+            .collect();
+        let rest_outside = range
+            .clone()
+            .skip_while(|&i| !covered[i])
+            .any(|i| !covered[i] && !chars[i].is_whitespace());
+        assert!(
+            !rest_outside,
+            "{file}: line {} ends outside every segment: {line:?}",
+            n + 1
+        );
+        if in_front_matter || outside.trim().is_empty() {
+            continue;
+        }
+        let label = parse_label(line).unwrap_or_else(|| {
+            panic!(
+                "{file}: line {} text outside every segment: {outside:?}",
+                n + 1
+            )
+        });
+        let next = doc
+            .segments
+            .iter()
+            .find(|s| s.end > range.start)
+            .unwrap_or_else(|| panic!("{file}: line {}: a label with no turn after it", n + 1));
+        assert_eq!(
+            next.speaker,
+            label.speaker,
+            "{file}: line {}: {outside:?} left out of the segments, but it is not the speaker label",
+            n + 1
+        );
+    }
+}
+
 #[test]
 fn no_character_of_any_turn_is_lost() {
     for (file, ..) in SAMPLES {
-        let doc = read(file);
-        let chars: Vec<char> = doc.text.chars().collect();
-        let mut covered = vec![false; chars.len()];
-        let mut last_end = 0;
-        for s in &doc.segments {
-            assert!(
-                s.start >= last_end && s.end > s.start,
-                "{file}: segments overlap or are empty"
-            );
-            assert_eq!(
-                chars[s.start..s.end].iter().collect::<String>(),
-                s.text,
-                "{file}"
-            );
-            covered[s.start..s.end].fill(true);
-            last_end = s.end;
-        }
-        let leftover: String = chars
-            .iter()
-            .zip(&covered)
-            .map(|(c, &cov)| if cov { '\u{1}' } else { *c })
-            .collect();
-        let mut in_front_matter = leftover.starts_with("---");
-        for (n, line) in leftover.split('\n').enumerate() {
-            let outside: String = line.split('\u{1}').next().unwrap_or("").to_owned();
-            if n > 0 && in_front_matter && line.trim() == "---" {
-                in_front_matter = false;
-                continue;
-            }
-            if in_front_matter || outside.trim().is_empty() {
-                continue;
-            }
-            let label =
-                parse_label(&outside).or_else(|| parse_label(line.replace('\u{1}', " ").as_str()));
-            assert!(
-                label.is_some(),
-                "{file}: line {} text outside every segment: {outside:?}",
-                n + 1
-            );
-        }
+        assert_no_text_lost(file, &read(file));
+    }
+}
+
+/// Quoted speech, thoughts and story openings with a colon look like labels; they are not
+/// names or roles, so they name no speaker and their words stay in the turn.
+#[test]
+fn speaker_label_look_alikes_name_no_speaker_and_lose_no_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let transcripts = [
+        "I: Wat zei de ambtenaar?\nU zei: wij bellen u terug.\nU zei: dat komt goed.\nR: Ja.\nIk dacht: dat geloof ik niet.\nIk dacht: ik wacht af.\nI: En toen?\nR: Toen belde ze.\n",
+        "[00:01:10] I: Wat gebeurde er?\n[00:01:40] En toen zei ze: we komen langs.\n[00:02:00] R: Ja, zo ging het.\n",
+        "Interviewer: What did they say?\nHe said: we will call you.\nShe said: don't worry.\nShe said: it is fine.\nRespondent: Then they called.\nThey told me: wait.\nThey told me: wait again.\n",
+        "I: Hoe ging het?\nR: Mijn moeder zei: bel ze.\nMijn moeder zei: nu.\nZe zei: echt.\nZe zei: echt waar.\nToen: niks.\nToen: weer niks.\n",
+    ];
+    for (i, text) in transcripts.iter().enumerate() {
+        let path = dir.path().join(format!("t{i}.txt"));
+        std::fs::write(&path, text).unwrap();
+        let doc = read_path(&path);
+        let speakers: Vec<String> = doc.speakers().into_iter().map(|(s, ..)| s).collect();
+        assert!(
+            speakers
+                .iter()
+                .all(|s| ["I", "R", "Interviewer", "Respondent"].contains(&s.as_str())),
+            "transcript {i}: speakers {speakers:?}"
+        );
+        assert_no_text_lost(&format!("transcript {i}"), &doc);
     }
 }
 
@@ -325,4 +379,111 @@ fn crlf_bom_and_decomposed_accents_are_normalised() {
     assert_eq!(doc.encoding, "UTF-8 (BOM)");
     assert_eq!(doc.segments[1].text, "E\u{E9}n keer.");
     assert!(!doc.text.contains('\r'));
+}
+
+/// An attribute is written as a column beside the fixed columns of the segments, quotes and
+/// matrix tables, so it cannot take one of their names: front matter and attribute tables
+/// with such a name are refused with the line, tables of turns do not make such a column an
+/// attribute (with a warning).
+#[test]
+fn attribute_names_that_are_output_columns_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let names: std::collections::BTreeSet<&str> = thema::columns::SEGMENTS
+        .iter()
+        .chain(&thema::columns::QUOTES)
+        .copied()
+        .collect();
+    for name in ["speaker", "text", "segment", "document", "codes", "matched"] {
+        assert!(names.contains(name), "{name}");
+    }
+    for name in &names {
+        let path = dir.path().join(format!("{name}.txt"));
+        std::fs::write(
+            &path,
+            format!("---\ncohort: a\n{name}: Maria\n---\nI: Vraag?\nR: Antwoord.\n"),
+        )
+        .unwrap();
+        let file = InputFile {
+            path: path.clone(),
+            explicit: true,
+            size: 0,
+        };
+        let error = read_file(&file, &IngestOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.starts_with(&format!("{}:3: front matter key `{name}`", path.display()))
+                && error.contains("rename it"),
+            "{error}"
+        );
+
+        if *name == "document" {
+            continue; // the attribute table's own key column
+        }
+        let attributes = dir.path().join(format!("{name}-attributes.csv"));
+        std::fs::write(&attributes, format!("document,{name}\nNL01,x\n")).unwrap();
+        let options = IngestOptions {
+            attributes: vec![attributes.clone()],
+            ..IngestOptions::default()
+        };
+        let error = ingest(&[samples().join("nl-01-utrecht.txt")], &options, &|_| {})
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_else(|| format!("{name}: the attribute table was accepted"));
+        assert!(
+            error.starts_with(&format!(
+                "{}:1: attribute column `{name}`",
+                attributes.display()
+            )),
+            "{error}"
+        );
+
+        if ["speaker", "text", "timestamp", "start"].contains(name) {
+            continue; // the columns a table of turns reads as such
+        }
+        let table = dir.path().join(format!("{name}-turns.csv"));
+        std::fs::write(
+            &table,
+            format!("document,speaker,text,{name},cohort\nD1,R,Ja.,7,a\nD1,R,Nee.,7,a\n"),
+        )
+        .unwrap();
+        let docs = read_path(&table);
+        assert!(
+            !docs.attributes.contains_key(*name),
+            "{name}: {:?}",
+            docs.attributes
+        );
+        assert_eq!(docs.attributes.get("cohort").map(String::as_str), Some("a"));
+        assert!(
+            docs.warnings
+                .iter()
+                .any(|w| w.contains(&format!("column `{name}`"))),
+            "{name}: {:?}",
+            docs.warnings
+        );
+    }
+}
+
+#[test]
+fn a_value_with_an_apostrophe_agrees_with_the_attribute_table() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.txt"),
+        "---\nid: A1\ncity: 's-Hertogenbosch\n---\nI: Vraag?\nR: Antwoord.\n",
+    )
+    .unwrap();
+    let table = dir.path().join("cities.csv");
+    std::fs::write(&table, "document,city\nA1,'s-Hertogenbosch\n").unwrap();
+    let options = IngestOptions {
+        attributes: vec![table],
+        ..IngestOptions::default()
+    };
+    let corpus = ingest(&[dir.path().join("a.txt")], &options, &|_| {}).expect("no conflict");
+    assert_eq!(
+        corpus.documents[0]
+            .attributes
+            .get("city")
+            .map(String::as_str),
+        Some("'s-Hertogenbosch")
+    );
 }

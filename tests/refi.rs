@@ -340,7 +340,11 @@ fn round_trip_keeps_documents_codings_and_attributes() {
         root().join("samples/codings/coder-bram.csv"),
         extra.join("chris.csv"),
     ] {
-        human.extend(read_codings(&file, &documents, &codebook, Overlap::Any).unwrap());
+        human.extend(
+            read_codings(&file, &documents, &codebook, Overlap::Any)
+                .unwrap()
+                .codings,
+        );
     }
     let exported = export_project(&ProjectInput {
         codebook: &codebook,
@@ -461,7 +465,8 @@ fn round_trip_keeps_documents_codings_and_attributes() {
         &imported_codebook,
         Overlap::Any,
     )
-    .unwrap();
+    .unwrap()
+    .codings;
     let segments = |codings: &[thema::ingest::human::HumanCoding], docs: &[Document]| {
         codings
             .iter()
@@ -699,7 +704,8 @@ fn quirky_project_imports_every_quirk() {
         &codebook,
         Overlap::Any,
     )
-    .unwrap();
+    .unwrap()
+    .codings;
     assert_eq!(resolved.len(), 5);
 }
 

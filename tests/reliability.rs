@@ -282,3 +282,243 @@ fn sample_is_reproducible_stratified_and_its_sheet_reads_back() {
             "--fraction must be above 0 and at most 1",
         ));
 }
+
+/// A coding sheet from `thema sample` filled in as a coder does: code and coder only on the
+/// rows the coder coded, every other row left as it came.
+fn fill_sheet(
+    sheet: &std::path::Path,
+    out: &std::path::Path,
+    coder: &str,
+    coded: &[(usize, &str)],
+) {
+    let mut reader = csv::Reader::from_path(sheet).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let code_col = headers.iter().position(|h| h == "code").unwrap();
+    let coder_col = headers.iter().position(|h| h == "coder").unwrap();
+    let mut writer = csv::Writer::from_path(out).unwrap();
+    writer.write_record(&headers).unwrap();
+    for (i, record) in reader.records().enumerate() {
+        let mut row: Vec<String> = record.unwrap().iter().map(str::to_owned).collect();
+        if let Some((_, code)) = coded.iter().find(|(r, _)| *r == i) {
+            row[code_col] = (*code).to_owned();
+            row[coder_col] = coder.to_owned();
+        }
+        writer.write_record(&row).unwrap();
+    }
+    writer.flush().unwrap();
+}
+
+#[test]
+fn empty_coder_cells_belong_to_the_one_coder_the_file_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let drawn = dir.path().join("smp");
+    thema()
+        .args([
+            "sample",
+            "samples/",
+            "--fraction",
+            "0.2",
+            "--seed",
+            "42",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&drawn)
+        .assert()
+        .success();
+    let sheet = drawn.join("coding-sheet.csv");
+    let anna = dir.path().join("anna.csv");
+    let bram = dir.path().join("bram.csv");
+    fill_sheet(
+        &sheet,
+        &anna,
+        "anna",
+        &[
+            (0, "acceptance.privacy"),
+            (2, "actor.municipality"),
+            (5, "acceptance.welcomed"),
+        ],
+    );
+    fill_sheet(
+        &sheet,
+        &bram,
+        "bram",
+        &[
+            (0, "acceptance.privacy"),
+            (3, "actor.municipality"),
+            (5, "acceptance.welcomed"),
+        ],
+    );
+    thema()
+        .args(["agree", "samples/", "--quiet", "--codings"])
+        .arg(&anna)
+        .arg("--codings")
+        .arg(&bram)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("2 coders (anna, bram)"));
+    thema()
+        .args(["evaluate", "samples/", "--quiet", "--gold"])
+        .arg(&anna)
+        .assert()
+        .success();
+
+    // A file that names two coders cannot say whose an empty cell is; a file that names none
+    // cannot either.
+    let two = dir.path().join("two.csv");
+    std::fs::write(
+        &two,
+        "document,turn,paragraph,code,coder\nNL01,2,1,acceptance.privacy,anna\nNL01,2,1,acceptance.privacy,bram\nNL01,4,1,acceptance.welcomed,\n",
+    )
+    .unwrap();
+    let none = dir.path().join("none.csv");
+    std::fs::write(
+        &none,
+        "document,turn,paragraph,code,coder\nNL01,2,1,acceptance.privacy,\n",
+    )
+    .unwrap();
+    for (file, message) in [
+        (
+            &two,
+            "two.csv:4: empty `coder`, and the file names several coders (anna, bram)",
+        ),
+        (
+            &none,
+            "none.csv:2: empty `coder`, and no row of the file names a coder",
+        ),
+    ] {
+        thema()
+            .args(["agree", "samples/", "--quiet", "--codings"])
+            .arg(&anna)
+            .arg("--codings")
+            .arg(file)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(message));
+    }
+}
+
+/// The samples plus `XX`, an interview in which the default codebook finds nothing, in a
+/// folder of their own; returns the folder.
+fn samples_with_an_uncoded_interview(dir: &std::path::Path) -> std::path::PathBuf {
+    let inputs = dir.join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    for entry in std::fs::read_dir(root().join("samples")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::copy(&path, inputs.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    std::fs::write(
+        inputs.join("xx.txt"),
+        "---\nid: XX\ncohort: 2025-wave2\n---\nI: Hoe was uw week?\nR: Het regende de hele week en de kat sliep.\n",
+    )
+    .unwrap();
+    inputs
+}
+
+fn shared_documents(args: &[&std::ffi::OsStr]) -> (String, String) {
+    let out = thema().args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn documents_the_rules_did_not_code_count_in_agreement() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = samples_with_an_uncoded_interview(dir.path());
+    let run = dir.path().join("run");
+    thema()
+        .args(["code", "--quiet", "--out"])
+        .arg(&run)
+        .arg(&inputs)
+        .assert()
+        .success();
+    let codings = std::fs::read_to_string(run.join("codings.csv")).unwrap();
+    assert!(!codings.contains("\nXX,"), "the rules find nothing in XX");
+    // Anna coded XX as well as the four documents of her file.
+    let human = dir.path().join("anna.csv");
+    let anna = std::fs::read_to_string(root().join(ANNA)).unwrap();
+    std::fs::write(&human, format!("{anna}XX,2,1,acceptance.welcomed,anna\n")).unwrap();
+    let agree = |auto: &std::path::Path| {
+        shared_documents(&[
+            "agree".as_ref(),
+            inputs.as_os_str(),
+            "--codings".as_ref(),
+            human.as_os_str(),
+            "--codings".as_ref(),
+            auto.as_os_str(),
+        ])
+    };
+    let (stdout, _) = agree(&run.join("codings.csv"));
+    assert!(
+        stdout.contains("2 coders (anna, auto), 5 documents coded by two or more"),
+        "{stdout}"
+    );
+
+    // Without the manifest, segments.csv says which documents were coded.
+    std::fs::remove_file(run.join("thema-run.json")).unwrap();
+    let (stdout, _) = agree(&run.join("codings.csv"));
+    assert!(
+        stdout.contains("5 documents coded by two or more"),
+        "{stdout}"
+    );
+
+    // With neither, every input document counts as coded, and a note says so.
+    let alone = dir.path().join("alone");
+    std::fs::create_dir(&alone).unwrap();
+    std::fs::copy(run.join("codings.csv"), alone.join("codings.csv")).unwrap();
+    let (stdout, stderr) = agree(&alone.join("codings.csv"));
+    assert!(
+        stdout.contains("5 documents coded by two or more"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("no thema-run.json or segments.csv beside it"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn evaluate_scores_only_documents_the_run_coded() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = samples_with_an_uncoded_interview(dir.path());
+    // A run over the samples alone: XX was never coded, so its gold codes are not misses.
+    let run = dir.path().join("run");
+    thema()
+        .args(["code", "samples/", "--quiet", "--out"])
+        .arg(&run)
+        .assert()
+        .success();
+    let gold = dir.path().join("anna.csv");
+    let anna = std::fs::read_to_string(root().join(ANNA)).unwrap();
+    std::fs::write(&gold, format!("{anna}XX,2,1,acceptance.welcomed,anna\n")).unwrap();
+    let (stdout, stderr) = shared_documents(&[
+        "evaluate".as_ref(),
+        inputs.as_os_str(),
+        "--gold".as_ref(),
+        gold.as_os_str(),
+        "--codings".as_ref(),
+        run.join("codings.csv").as_os_str(),
+    ]);
+    assert!(stdout.contains("4 documents scored"), "{stdout}");
+    assert!(
+        stderr.contains("XX") && stderr.contains("not coded by the run"),
+        "{stderr}"
+    );
+    // Coding now covers every document.
+    let (stdout, _) = shared_documents(&[
+        "evaluate".as_ref(),
+        inputs.as_os_str(),
+        "--gold".as_ref(),
+        gold.as_os_str(),
+    ]);
+    assert!(stdout.contains("5 documents scored"), "{stdout}");
+}

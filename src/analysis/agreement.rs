@@ -274,15 +274,7 @@ fn disagreement_table(
     unit: CodingUnit,
     has: &dyn Fn(&Unit, usize, &str) -> Option<bool>,
 ) -> Table {
-    let mut headers: Vec<String> = vec![
-        "document".into(),
-        unit.name().into(),
-        "speaker".into(),
-        "code".into(),
-    ];
-    headers.extend(coders.iter().cloned());
-    headers.push("text".into());
-    let mut table = Table::new(headers);
+    let mut table = Table::new(crate::columns::disagreements(unit, coders));
     for u in units {
         let doc = &documents[u.document];
         for code in codes {

@@ -19,6 +19,8 @@ pub struct Evaluation {
     pub errors: Table,
     /// Documents evaluated.
     pub documents: usize,
+    /// Ids of gold-standard documents the scored codings do not cover, left out.
+    pub left_out: Vec<String>,
 }
 
 #[derive(Default, Clone, Copy)]
@@ -28,7 +30,9 @@ struct Counts {
     fn_: usize,
 }
 
-/// Scores `predicted` (the auto-coder) against `gold` on the documents the gold coder coded.
+/// Scores `predicted` (the auto-coder) against `gold` on the documents both cover: the gold
+/// coder coded them and the predicted codings have a row or a coded mark for them (see
+/// [`from_engine`]); gold documents the predicted codings do not cover are left out.
 /// `group` gives a document's group for `--by` (all in one group when `None`).
 pub fn evaluate(
     documents: &[Document],
@@ -44,7 +48,11 @@ pub fn evaluate(
             coder_list(&gold_coders)
         )));
     }
-    let in_scope: BTreeSet<usize> = gold.iter().map(|c| c.document).collect();
+    let covered: BTreeSet<usize> = predicted.iter().map(|c| c.document).collect();
+    let (in_scope, left_out): (BTreeSet<usize>, BTreeSet<usize>) = gold
+        .iter()
+        .map(|c| c.document)
+        .partition(|d| covered.contains(d));
     let to_units = |codings: &[HumanCoding]| {
         let mut out: BTreeMap<(usize, usize, String), Vec<(String, String)>> = BTreeMap::new();
         for c in codings.iter().filter(|c| in_scope.contains(&c.document)) {
@@ -64,15 +72,7 @@ pub fn evaluate(
     let predicted_units = to_units(predicted);
     let group_of = |d: usize| group.map_or_else(String::new, |g| g(&documents[d]));
     let mut counts: BTreeMap<(String, String), Counts> = BTreeMap::new();
-    let mut errors = Table::new([
-        "document",
-        unit.name(),
-        "code",
-        "error",
-        "rule",
-        "matched",
-        "text",
-    ]);
+    let mut errors = Table::new(crate::columns::evaluation_errors(unit));
     let unit_segments = |d: usize, key: usize| -> Vec<usize> {
         unit.units(&documents[d])
             .into_iter()
@@ -178,6 +178,7 @@ pub fn evaluate(
         scores,
         errors,
         documents: in_scope.len(),
+        left_out: left_out.iter().map(|&d| documents[d].id.clone()).collect(),
     })
 }
 
@@ -293,21 +294,33 @@ pub fn review_scores(
     Ok(table)
 }
 
-/// The auto-coder's codings as the coder `auto`, with rule and matched words.
+/// The auto-coder's codings as the coder `auto`, with rule and matched words, and a
+/// code-less mark for every document (each was coded, also where nothing was found).
 pub fn from_engine(codings: &[Vec<crate::engine::Coding>]) -> Vec<HumanCoding> {
+    let coding = |document, code: Option<String>, segments, rule, span| HumanCoding {
+        document,
+        coder: crate::ingest::human::AUTO_CODER.to_owned(),
+        code,
+        segments,
+        rule,
+        span,
+        line: 0,
+    };
     codings
         .iter()
         .enumerate()
         .flat_map(|(document, list)| {
-            list.iter().map(move |c| HumanCoding {
-                document,
-                coder: crate::ingest::human::AUTO_CODER.to_owned(),
-                code: Some(c.code.clone()),
-                segments: vec![c.segment],
-                rule: Some((c.rule.clone(), c.matched.clone())),
-                span: Some((c.start, c.end)),
-                line: 0,
-            })
+            std::iter::once(coding(document, None, Vec::new(), None, None)).chain(list.iter().map(
+                move |c| {
+                    coding(
+                        document,
+                        Some(c.code.clone()),
+                        vec![c.segment],
+                        Some((c.rule.clone(), c.matched.clone())),
+                        Some((c.start, c.end)),
+                    )
+                },
+            ))
         })
         .collect()
 }

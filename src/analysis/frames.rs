@@ -238,6 +238,11 @@ pub fn document_matrix(
         .iter()
         .flat_map(|d| d.attributes.keys().map(String::as_str))
         .collect();
+    if let Some(clash) = attributes.iter().find(|a| codes.contains(a)) {
+        return Err(crate::Error::Usage(format!(
+            "the attribute `{clash}` has the name of a code, and both would be a column of the matrix: rename the attribute"
+        )));
+    }
     let mut headers = vec!["document".to_owned()];
     headers.extend(attributes.iter().map(|a| (*a).to_owned()));
     headers.extend(codes.iter().map(|c| (*c).to_owned()));

@@ -224,18 +224,7 @@ pub fn quotes_table(quotes: &[Quote<'_>]) -> Table {
         .iter()
         .flat_map(|q| q.document.attributes.keys().map(String::as_str))
         .collect();
-    let mut headers: Vec<String> = [
-        "document",
-        "segment",
-        "turn",
-        "speaker",
-        "timestamp",
-        "codes",
-        "matched",
-        "text",
-    ]
-    .map(str::to_owned)
-    .to_vec();
+    let mut headers: Vec<String> = crate::columns::QUOTES.map(str::to_owned).to_vec();
     headers.extend(attributes.iter().map(|a| (*a).to_owned()));
     let mut table = Table::new(headers);
     for q in quotes {

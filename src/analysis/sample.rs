@@ -51,7 +51,7 @@ pub fn sample_documents(
 
 /// The sample list: document, stratum, file.
 pub fn sample_list(documents: &[Document], sample: &[(usize, String)]) -> Table {
-    let mut table = Table::new(["document", "stratum", "file"]);
+    let mut table = Table::new(crate::columns::SAMPLE_LIST);
     for (i, stratum) in sample {
         table.rows.push(vec![
             documents[*i].id.clone().into(),
@@ -66,15 +66,7 @@ pub fn sample_list(documents: &[Document], sample: &[(usize, String)]) -> Table 
 /// empty `code` column for the coder (add rows for more codes per segment). `thema agree`
 /// reads it back by document, turn and paragraph.
 pub fn coding_sheet(documents: &[Document], sample: &[(usize, String)]) -> Table {
-    let mut table = Table::new([
-        "document",
-        "turn",
-        "paragraph",
-        "speaker",
-        "text",
-        "code",
-        "coder",
-    ]);
+    let mut table = Table::new(crate::columns::CODING_SHEET);
     for (i, _) in sample {
         let doc = &documents[*i];
         for s in doc.segments.iter().filter(|s| s.role == Role::Respondent) {

@@ -14,21 +14,7 @@ pub fn segments_table(documents: &[Document]) -> Table {
         .iter()
         .flat_map(|d| d.attributes.keys().map(String::as_str))
         .collect();
-    let mut headers: Vec<String> = [
-        "document",
-        "segment",
-        "turn",
-        "paragraph",
-        "speaker",
-        "role",
-        "start",
-        "end",
-        "timestamp",
-        "end_timestamp",
-        "text",
-    ]
-    .map(str::to_owned)
-    .to_vec();
+    let mut headers: Vec<String> = crate::columns::SEGMENTS.map(str::to_owned).to_vec();
     headers.extend(attributes.iter().map(|a| (*a).to_owned()));
     let mut table = Table::new(headers);
     for doc in documents {
@@ -59,9 +45,7 @@ pub fn segments_table(documents: &[Document]) -> Table {
 
 /// `document,segment,turn,speaker,code,start,end,matched,rule`, one row per coding.
 pub fn codings_table(documents: &[Document], codings: &[Vec<Coding>]) -> Table {
-    let mut table = Table::new([
-        "document", "segment", "turn", "speaker", "code", "start", "end", "matched", "rule",
-    ]);
+    let mut table = Table::new(crate::columns::CODINGS);
     for (doc, codings) in documents.iter().zip(codings) {
         for c in codings {
             let segment = &doc.segments[c.segment - 1];

@@ -9,7 +9,7 @@ use super::{ExportArgs, InputArgs, SelectionArgs};
 use crate::Result;
 use crate::analysis::agreement::{AgreeOptions, agree};
 use crate::analysis::units::CodingUnit;
-use crate::ingest::human::{Overlap, read_codings};
+use crate::ingest::human::{Overlap, read_all_codings};
 use crate::output::{OutputFile, TableFormat};
 
 /// Agreement between two or more coders per code and overall: percent agreement, Cohen's
@@ -70,15 +70,9 @@ pub fn run(args: AgreeArgs) -> Result<ExitCode> {
         .transpose()?;
     let (corpus, study) = args.input.read()?;
     let codebook = args.input.codebook(&study)?;
-    let mut codings = Vec::new();
-    for path in &args.codings {
-        codings.extend(read_codings(
-            path,
-            &corpus.documents,
-            &codebook,
-            args.overlap,
-        )?);
-    }
+    let read = read_all_codings(&args.codings, &corpus.documents, &codebook, args.overlap)?;
+    super::print_notes(args.input.quiet, &read.notes);
+    let codings = read.codings;
     let options = AgreeOptions {
         unit: args.unit,
         only_coded: args.only_coded,
@@ -92,7 +86,9 @@ pub fn run(args: AgreeArgs) -> Result<ExitCode> {
             ("agreement", &report.table),
             ("disagreements", &report.disagreements),
         ])?,
-        _ => super::table_bytes("agreement", &report.table, format, output.as_ref())?,
+        _ => args
+            .export
+            .bytes("agreement", &report.table, output.as_ref())?,
     };
     if matches!(format, TableFormat::Table | TableFormat::Md) {
         let summary = format!(
@@ -138,7 +134,7 @@ pub fn run(args: AgreeArgs) -> Result<ExitCode> {
     }
     super::write_or_print(output.as_ref(), &bytes)?;
     if let Some(file) = disagreements_file {
-        file.write(report.disagreements.render(TableFormat::Csv).as_bytes())?;
+        file.write(&args.export.csv.csv(&report.disagreements))?;
     }
     Ok(ExitCode::SUCCESS)
 }

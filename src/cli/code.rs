@@ -8,9 +8,13 @@ use clap::Args;
 use super::InputArgs;
 use crate::Result;
 use crate::analysis::{report, tables};
+use crate::manifest::{MANIFEST_FILE, Manifest, codebook_line};
 use crate::output::{OutputFile, TableFormat};
 
-/// Code transcripts and write DIR/segments.csv and DIR/codings.csv.
+/// Code transcripts and write DIR/segments.csv, DIR/codings.csv and DIR/thema-run.json, the
+/// run manifest: thema's version, the codebook (name, version, file or embedded, SHA-256),
+/// the input files with their hashes, the options, the tables written and every document
+/// coded (so `agree` and `evaluate` count documents in which the rules found nothing).
 #[derive(Debug, Args)]
 #[command(
     after_help = "Examples:\n  thema code samples/\n  thema code interviews/ --codebook my-codes.toml --attributes cohorts.csv --out results --force"
@@ -27,6 +31,8 @@ pub struct CodeArgs {
     /// Write the tables as CSV, or also as Parquet (segments.parquet, codings.parquet).
     #[arg(long, value_enum, default_value = "csv")]
     format: CodeFormat,
+    #[command(flatten)]
+    csv: super::CsvArgs,
 }
 
 /// The file formats `thema code` writes.
@@ -41,6 +47,7 @@ enum CodeFormat {
 pub fn run(args: CodeArgs) -> Result<ExitCode> {
     let segments_file = OutputFile::check(&args.out.join("segments.csv"), args.force)?;
     let codings_file = OutputFile::check(&args.out.join("codings.csv"), args.force)?;
+    let manifest_file = OutputFile::check(&args.out.join(MANIFEST_FILE), args.force)?;
     let parquet_files = match args.format {
         CodeFormat::Csv => None,
         CodeFormat::Parquet => Some((
@@ -52,12 +59,36 @@ pub fn run(args: CodeArgs) -> Result<ExitCode> {
     let documents = &coded.corpus.documents;
     let segments = tables::segments_table(documents);
     let codings = tables::codings_table(documents, &coded.codings);
-    segments_file.write(segments.render(TableFormat::Csv).as_bytes())?;
-    codings_file.write(codings.render(TableFormat::Csv).as_bytes())?;
+    let segments_csv = args.csv.csv(&segments);
+    let codings_csv = args.csv.csv(&codings);
+    segments_file.write(&segments_csv)?;
+    codings_file.write(&codings_csv)?;
+    let mut written: Vec<(&str, Vec<u8>)> =
+        vec![("segments.csv", segments_csv), ("codings.csv", codings_csv)];
     if let Some((segments_parquet, codings_parquet)) = &parquet_files {
-        segments_parquet.write(&segments.to_bytes(TableFormat::Parquet)?)?;
-        codings_parquet.write(&codings.to_bytes(TableFormat::Parquet)?)?;
+        let (s, c) = (
+            segments.to_bytes(TableFormat::Parquet)?,
+            codings.to_bytes(TableFormat::Parquet)?,
+        );
+        segments_parquet.write(&s)?;
+        codings_parquet.write(&c)?;
+        written.extend([("segments.parquet", s), ("codings.parquet", c)]);
     }
+    let format = match args.format {
+        CodeFormat::Csv => "csv",
+        CodeFormat::Parquet => "parquet",
+    };
+    let outputs: Vec<(&str, &[u8])> = written.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    let manifest = Manifest::collect(
+        &coded.codebook,
+        documents,
+        &coded.codings.iter().map(Vec::len).collect::<Vec<_>>(),
+        &args.input.extra_files(&coded.study),
+        args.input.run_options(&coded.study, format),
+        &outputs,
+        &coded.corpus.skipped,
+    )?;
+    manifest_file.write(manifest.to_json().as_bytes())?;
     if !args.input.quiet {
         let respondent: usize = documents
             .iter()
@@ -84,10 +115,12 @@ pub fn run(args: CodeArgs) -> Result<ExitCode> {
             coded_segments,
             codings.rows.len()
         );
+        println!("{}", codebook_line(&coded.codebook));
         println!(
-            "wrote {} and {}",
+            "wrote {}, {} and {}",
             segments_file.path.display(),
-            codings_file.path.display()
+            codings_file.path.display(),
+            manifest_file.path.display()
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -65,7 +65,9 @@ pub fn run(args: CompareArgs) -> Result<ExitCode> {
     };
     let comparison = compare(&coded.view(), &options)?;
     let format = args.export.format;
-    let mut bytes = super::table_bytes("comparison", &comparison.table, format, output.as_ref())?;
+    let mut bytes = args
+        .export
+        .bytes("comparison", &comparison.table, output.as_ref())?;
     if matches!(format, TableFormat::Table | TableFormat::Md) {
         for warning in &comparison.warnings {
             bytes.extend(format!("Note: {warning}\n").as_bytes());

@@ -42,6 +42,6 @@ pub fn run(args: CooccurArgs) -> Result<ExitCode> {
         TableFormat::Table | TableFormat::Md => counts.matrix(args.measure),
         _ => counts.long(),
     };
-    super::emit("co-occurrence", &table, args.export.format, output.as_ref())?;
+    args.export.emit("co-occurrence", &table, output.as_ref())?;
     Ok(ExitCode::SUCCESS)
 }

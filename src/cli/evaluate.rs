@@ -10,7 +10,7 @@ use crate::Result;
 use crate::analysis::evaluate::{evaluate, from_engine};
 use crate::analysis::units::CodingUnit;
 use crate::corpus::Document;
-use crate::ingest::human::{Overlap, read_codings};
+use crate::ingest::human::{CodingsFile, Overlap, read_codings};
 use crate::output::{OutputFile, TableFormat};
 
 /// Codes the inputs with the codebook (or reads --codings) and scores the result against a
@@ -71,8 +71,12 @@ pub fn run(args: EvaluateArgs) -> Result<ExitCode> {
     let gold = read_codings(gold_path, documents, &coded.codebook, Overlap::Any)?;
     let predicted = match &args.codings {
         Some(path) => read_codings(path, documents, &coded.codebook, Overlap::Any)?,
-        None => from_engine(&coded.codings),
+        None => CodingsFile {
+            codings: from_engine(&coded.codings),
+            notes: Vec::new(),
+        },
     };
+    let mut notes: Vec<String> = gold.notes.iter().chain(&predicted.notes).cloned().collect();
     let by = args.by.clone();
     let group = move |d: &Document| {
         by.as_ref()
@@ -84,14 +88,30 @@ pub fn run(args: EvaluateArgs) -> Result<ExitCode> {
     } else {
         None
     };
-    let evaluation = evaluate(documents, &gold, &predicted, args.unit, group_ref)?;
+    let evaluation = evaluate(
+        documents,
+        &gold.codings,
+        &predicted.codings,
+        args.unit,
+        group_ref,
+    )?;
+    if !evaluation.left_out.is_empty() {
+        notes.push(format!(
+            "{} documents of the gold standard were not coded by the run being scored and are left out: {}",
+            evaluation.left_out.len(),
+            evaluation.left_out.join(", ")
+        ));
+    }
+    super::print_notes(args.input.quiet, &notes);
     let format = args.export.format;
     let mut bytes = match format {
         TableFormat::Xlsx => crate::output::xlsx::workbook(&[
             ("scores", &evaluation.scores),
             ("errors", &evaluation.errors),
         ])?,
-        _ => super::table_bytes("scores", &evaluation.scores, format, output.as_ref())?,
+        _ => args
+            .export
+            .bytes("scores", &evaluation.scores, output.as_ref())?,
     };
     if format == TableFormat::Table {
         let errors = &evaluation.errors;
@@ -114,7 +134,7 @@ pub fn run(args: EvaluateArgs) -> Result<ExitCode> {
     }
     super::write_or_print(output.as_ref(), &bytes)?;
     if let Some(file) = errors_file {
-        file.write(evaluation.errors.render(TableFormat::Csv).as_bytes())?;
+        file.write(&args.export.csv.csv(&evaluation.errors))?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -144,7 +164,7 @@ fn review_precision(
     }
     let group_ref: Option<&dyn Fn(&str) -> String> = args.by.as_ref().map(|_| &group as _);
     let scores = crate::analysis::evaluate::review_scores(&rows, group_ref)?;
-    let mut bytes = super::table_bytes("precision", &scores, args.export.format, output)?;
+    let mut bytes = args.export.bytes("precision", &scores, output)?;
     if args.export.format == TableFormat::Table {
         let decided = rows
             .iter()

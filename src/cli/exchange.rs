@@ -10,7 +10,7 @@ use super::{InputArgs, check_output, write_or_print};
 use crate::Error;
 use crate::Result;
 use crate::codebook::Codebook;
-use crate::ingest::human::{Overlap, read_codings};
+use crate::ingest::human::{Overlap, read_all_codings};
 use crate::output::OutputFile;
 use crate::refi::import::{ImportOptions, import_project};
 use crate::refi::qdc::{export_codebook, import_codebook};
@@ -129,15 +129,14 @@ pub fn run_export(command: ExportCommand) -> Result<ExitCode> {
     let ExportCommand::Qdpx(args) = command;
     let output = OutputFile::check(&args.output, args.force)?;
     let coded = args.input.read_and_code()?;
-    let mut human = Vec::new();
-    for path in &args.codings {
-        human.extend(read_codings(
-            path,
-            &coded.corpus.documents,
-            &coded.codebook,
-            args.overlap,
-        )?);
-    }
+    let read = read_all_codings(
+        &args.codings,
+        &coded.corpus.documents,
+        &coded.codebook,
+        args.overlap,
+    )?;
+    super::print_notes(args.input.quiet, &read.notes);
+    let human = read.codings;
     let exported = export_project(&ProjectInput {
         codebook: &coded.codebook,
         documents: &coded.corpus.documents,

@@ -40,6 +40,8 @@ pub struct IngestArgs {
     /// Replace an existing output file.
     #[arg(long)]
     force: bool,
+    #[command(flatten)]
+    csv: super::CsvArgs,
 }
 
 pub fn run(args: IngestArgs) -> Result<ExitCode> {
@@ -51,9 +53,7 @@ pub fn run(args: IngestArgs) -> Result<ExitCode> {
     let output = super::check_binary_output(table_format, args.output.as_deref(), args.force)?;
     let (corpus, _) = args.input.read_showing(None)?;
     let bytes = match args.format {
-        IngestFormat::Csv => tables::segments_table(&corpus.documents)
-            .render(TableFormat::Csv)
-            .into_bytes(),
+        IngestFormat::Csv => args.csv.csv(&tables::segments_table(&corpus.documents)),
         IngestFormat::Xlsx => crate::output::xlsx::workbook(&[
             ("documents", &overview(&corpus)),
             ("segments", &tables::segments_table(&corpus.documents)),
@@ -64,7 +64,7 @@ pub fn run(args: IngestArgs) -> Result<ExitCode> {
                 None => super::fitted(&overview(&corpus)),
             };
             for file in &corpus.passed_over {
-                text.push_str(&format!("not a transcript: {file}\n"));
+                text.push_str(&format!("passed over: {file}\n"));
             }
             text.push_str(&format!(
                 "{} documents, {} skipped\n",

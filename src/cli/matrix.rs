@@ -39,6 +39,6 @@ pub fn run(args: MatrixArgs) -> Result<ExitCode> {
     let coded = args.input.read_and_code()?;
     let selection = args.selection.selection(&coded.codebook)?;
     let table = document_matrix(&coded.view(), &selection, args.value == CellValue::Presence)?;
-    super::emit("matrix", &table, args.export.format, output.as_ref())?;
+    args.export.emit("matrix", &table, output.as_ref())?;
     Ok(ExitCode::SUCCESS)
 }

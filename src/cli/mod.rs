@@ -186,6 +186,24 @@ impl SelectionArgs {
     }
 }
 
+/// `--excel-safe`, for every command that writes CSV.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct CsvArgs {
+    /// In CSV output, put an apostrophe before text that starts with =, +, -, @, a tab or a
+    /// carriage return, so Excel and LibreOffice show it as text instead of running it as a
+    /// formula (the CSV then no longer holds the exact transcript text; xlsx needs no such
+    /// change).
+    #[arg(long)]
+    pub excel_safe: bool,
+}
+
+impl CsvArgs {
+    /// `table` as CSV, excel-safe when asked.
+    pub fn csv(self, table: &crate::output::Table) -> Vec<u8> {
+        table.to_csv(self.excel_safe).into_bytes()
+    }
+}
+
 /// `--format` and `-o FILE` of the table commands.
 #[derive(Debug, Args, Clone)]
 pub struct ExportArgs {
@@ -198,12 +216,45 @@ pub struct ExportArgs {
     /// Replace an existing output file.
     #[arg(long)]
     pub force: bool,
+    #[command(flatten)]
+    pub csv: CsvArgs,
 }
 
 impl ExportArgs {
     /// Checks the output file before any work (Parquet and Excel, being binary, need one).
     pub fn check(&self) -> Result<Option<OutputFile>> {
         check_binary_output(self.format, self.output.as_deref(), self.force)
+    }
+
+    /// Writes a table in the chosen format to the output file, or prints it (an Excel
+    /// workbook has one sheet named `sheet`).
+    pub fn emit(
+        &self,
+        sheet: &str,
+        table: &crate::output::Table,
+        output: Option<&OutputFile>,
+    ) -> Result<()> {
+        write_or_print(output, &self.bytes(sheet, table, output)?)
+    }
+
+    /// A table in the chosen format: a terminal table printed to standard output is fitted
+    /// to the terminal (see [`crate::output::terminal_width`]); Excel gets one sheet named
+    /// `sheet`; CSV is excel-safe with `--excel-safe`.
+    pub fn bytes(
+        &self,
+        sheet: &str,
+        table: &crate::output::Table,
+        output: Option<&OutputFile>,
+    ) -> Result<Vec<u8>> {
+        use crate::output::TableFormat;
+        match self.format {
+            TableFormat::Table if output.is_none() => Ok(table
+                .render_fitted(crate::output::terminal_width())
+                .into_bytes()),
+            TableFormat::Xlsx => crate::output::xlsx::workbook(&[(sheet, table)]),
+            TableFormat::Csv => Ok(self.csv.csv(table)),
+            format => table.to_bytes(format),
+        }
     }
 }
 
@@ -245,20 +296,11 @@ impl InputArgs {
                 "no inputs: give transcript files or folders, or set `inputs` in thema.toml".into(),
             ));
         }
-        let speakers = if self.speakers.is_empty() {
-            study.speakers.clone()
-        } else {
-            self.speakers.clone()
-        };
+        let speakers = self.speakers(&study);
         let options = IngestOptions {
             speakers: SpeakerRules {
                 declared: (!speakers.is_empty()).then_some(speakers),
-                interviewers: study
-                    .interviewer
-                    .iter()
-                    .chain(&self.interviewer)
-                    .cloned()
-                    .collect(),
+                interviewers: self.interviewers(&study),
             },
             attributes: self.attribute_files(&study),
             keep_going: self.keep_going,
@@ -289,6 +331,55 @@ impl InputArgs {
         } else {
             self.inputs.clone()
         }
+    }
+
+    /// The declared speaker labels: `--speakers`, else the study file's (empty: none).
+    pub fn speakers(&self, study: &Study) -> Vec<String> {
+        if self.speakers.is_empty() {
+            study.speakers.clone()
+        } else {
+            self.speakers.clone()
+        }
+    }
+
+    /// The interviewer labels on top of the defaults: the study file's and `--interviewer`.
+    pub fn interviewers(&self, study: &Study) -> Vec<String> {
+        study
+            .interviewer
+            .iter()
+            .chain(&self.interviewer)
+            .cloned()
+            .collect()
+    }
+
+    /// The options of a run as the manifest records them (`format`: what was written).
+    pub fn run_options(&self, study: &Study, format: &str) -> crate::manifest::RunOptions {
+        crate::manifest::RunOptions {
+            attributes: self
+                .attribute_files(study)
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect(),
+            interviewer: self.interviewers(study),
+            speakers: self.speakers(study),
+            code_interviewer: self.code_interviewer,
+            keep_going: self.keep_going,
+            text_col: self.text_col.clone(),
+            speaker_col: self.speaker_col.clone(),
+            document_col: self.document_col.clone(),
+            time_col: self.time_col.clone(),
+            format: format.to_owned(),
+        }
+    }
+
+    /// The files read besides the transcripts: attribute tables and the study file.
+    pub fn extra_files(&self, study: &Study) -> Vec<PathBuf> {
+        let mut extra = self.attribute_files(study);
+        let study_file = PathBuf::from(crate::study::STUDY_FILE);
+        if study_file.exists() {
+            extra.push(study_file);
+        }
+        extra
     }
 
     /// The attribute tables read: `--attributes`, else the study file's, else the
@@ -369,38 +460,18 @@ pub fn write_or_print(output: Option<&OutputFile>, bytes: &[u8]) -> Result<()> {
     }
 }
 
-/// Writes a table in `format` to the output file, or prints it (an Excel workbook has one
-/// sheet named `sheet`).
-pub fn emit(
-    sheet: &str,
-    table: &crate::output::Table,
-    format: crate::output::TableFormat,
-    output: Option<&OutputFile>,
-) -> Result<()> {
-    write_or_print(output, &table_bytes(sheet, table, format, output)?)
-}
-
-/// A table in `format`: a terminal table printed to standard output is fitted to the
-/// terminal (see [`crate::output::terminal_width`]); Excel gets one sheet named `sheet`.
-pub fn table_bytes(
-    sheet: &str,
-    table: &crate::output::Table,
-    format: crate::output::TableFormat,
-    output: Option<&OutputFile>,
-) -> Result<Vec<u8>> {
-    use crate::output::TableFormat;
-    match format {
-        TableFormat::Table if output.is_none() => Ok(table
-            .render_fitted(crate::output::terminal_width())
-            .into_bytes()),
-        TableFormat::Xlsx => crate::output::xlsx::workbook(&[(sheet, table)]),
-        _ => table.to_bytes(format),
-    }
-}
-
 /// A terminal table for standard output, fitted to the terminal.
 pub fn fitted(table: &crate::output::Table) -> String {
     table.render_fitted(crate::output::terminal_width())
+}
+
+/// Prints notes about the inputs on standard error (none with `--quiet`).
+pub fn print_notes(quiet: bool, notes: &[String]) {
+    if !quiet {
+        for note in notes {
+            eprintln!("thema: note: {note}");
+        }
+    }
 }
 
 /// Document warnings printed by the analysis commands; `thema ingest` prints them all.
@@ -427,6 +498,9 @@ fn print_warnings(corpus: &Corpus, shown: usize) {
     }
     for w in &corpus.warnings {
         eprintln!("thema: warning: {w}");
+    }
+    for note in &corpus.notes {
+        eprintln!("thema: note: {note}");
     }
     for s in &corpus.skipped {
         eprintln!("thema: skipped: {s}");

@@ -63,6 +63,8 @@ pub struct QuotesArgs {
     /// Replace an existing output file.
     #[arg(long)]
     force: bool,
+    #[command(flatten)]
+    csv: super::CsvArgs,
 }
 
 pub fn run(args: QuotesArgs) -> Result<ExitCode> {
@@ -105,7 +107,7 @@ pub fn run(args: QuotesArgs) -> Result<ExitCode> {
     let bytes = match args.format {
         QuoteFormat::Table => render_blocks(&quotes, &shown, terminal).into_bytes(),
         QuoteFormat::Md => render_markdown(&quotes, &shown).into_bytes(),
-        QuoteFormat::Csv => quotes_table(&quotes).render(TableFormat::Csv).into_bytes(),
+        QuoteFormat::Csv => args.csv.csv(&quotes_table(&quotes)),
         QuoteFormat::Json => quotes_table(&quotes).render(TableFormat::Json).into_bytes(),
         QuoteFormat::Xlsx => crate::output::xlsx::workbook(&[("quotes", &quotes_table(&quotes))])?,
     };

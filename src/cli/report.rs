@@ -67,16 +67,15 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
         args.export.check()?
     };
     let coded = args.input.read_and_code()?;
+    if !args.input.quiet {
+        eprintln!("{}", crate::manifest::codebook_line(&coded.codebook));
+    }
     let by = args.by.clone().or_else(|| coded.study.by.clone());
     let view = coded.view();
     if let [html, xlsx] = report_files.as_slice()
         && (html.is_some() || xlsx.is_some())
     {
-        let mut extra = args.input.attribute_files(&coded.study);
-        let study_file = PathBuf::from(crate::study::STUDY_FILE);
-        if study_file.exists() {
-            extra.push(study_file);
-        }
+        let extra = args.input.extra_files(&coded.study);
         let command: Vec<String> = std::env::args().skip(1).collect();
         let provenance = Provenance::collect(
             &coded.codebook,
@@ -110,6 +109,6 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
         }
     }
     let table = report::frequencies(&view, by.as_deref(), &args.labels)?;
-    super::emit("frequencies", &table, args.export.format, output.as_ref())?;
+    args.export.emit("frequencies", &table, output.as_ref())?;
     Ok(ExitCode::SUCCESS)
 }

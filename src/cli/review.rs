@@ -87,7 +87,7 @@ pub fn run(args: ReviewArgs) -> Result<ExitCode> {
     let documents = &corpus.documents;
     let items = match (&args.codings, &auto) {
         (Some(path), _) => items_from_codings(
-            &read_codings(path, documents, &codebook, Overlap::Any)?,
+            &read_codings(path, documents, &codebook, Overlap::Any)?.codings,
             &args.code,
         ),
         (None, codings) => items_from_engine(codings.as_deref().unwrap_or_default(), &args.code),

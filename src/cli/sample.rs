@@ -36,6 +36,8 @@ pub struct SampleArgs {
     /// Replace existing files.
     #[arg(long)]
     force: bool,
+    #[command(flatten)]
+    csv: super::CsvArgs,
 }
 
 pub fn run(args: SampleArgs) -> Result<ExitCode> {
@@ -48,9 +50,9 @@ pub fn run(args: SampleArgs) -> Result<ExitCode> {
     }
     let sample = sample_documents(documents, args.fraction, args.seed, args.by.as_deref())?;
     let list = sample_list(documents, &sample);
-    list_file.write(list.render(TableFormat::Csv).as_bytes())?;
+    list_file.write(&args.csv.csv(&list))?;
     let sheet = coding_sheet(documents, &sample);
-    sheet_file.write(sheet.render(TableFormat::Csv).as_bytes())?;
+    sheet_file.write(&args.csv.csv(&sheet))?;
     if !args.input.quiet {
         print!("{}", list.render(TableFormat::Table));
         println!(

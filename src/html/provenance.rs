@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::codebook::{Codebook, DEFAULT_SOURCE};
@@ -12,7 +12,7 @@ use crate::corpus::Document;
 use crate::{Error, Result};
 
 /// One file and its hash.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FileHash {
     /// The path as given or found.
     pub path: String,

@@ -11,6 +11,8 @@ use crate::{Error, Result};
 pub struct AttributeTable {
     rows: BTreeMap<String, (usize, BTreeMap<String, String>)>,
     path: std::path::PathBuf,
+    /// Repairs made decoding the file.
+    decode_warnings: Vec<String>,
 }
 
 impl AttributeTable {
@@ -26,6 +28,18 @@ impl AttributeTable {
                 format!("no `document` column (columns: {})", headers.join(", ")),
             ));
         };
+        if let Some(name) = headers
+            .iter()
+            .find(|h| crate::columns::is_reserved(h) && *h != "document")
+        {
+            return Err(Error::input_line(
+                path,
+                1,
+                format!(
+                    "attribute column `{name}` is the name of a column of thema's outputs (segments, quotes): rename it"
+                ),
+            ));
+        }
         let mut rows = BTreeMap::new();
         for (line, record) in records {
             let id = record[doc_col].trim().to_owned();
@@ -49,11 +63,13 @@ impl AttributeTable {
         Ok(AttributeTable {
             rows,
             path: path.to_owned(),
+            decode_warnings: decoded.warnings,
         })
     }
 
     /// Merges the rows into the documents' attributes. A value that conflicts with the
-    /// document's own is an error; rows for unknown documents come back as warnings.
+    /// document's own is an error; rows for unknown documents and bytes repaired in decoding
+    /// come back as warnings.
     pub fn merge_into(&self, documents: &mut [Document]) -> Result<Vec<String>> {
         for doc in documents.iter_mut() {
             let Some((line, values)) = self.rows.get(&doc.id) else {
@@ -80,16 +96,22 @@ impl AttributeTable {
         }
         let known: std::collections::HashSet<&str> =
             documents.iter().map(|d| d.id.as_str()).collect();
-        Ok(self
-            .rows
+        let repaired = self
+            .decode_warnings
             .iter()
-            .filter(|(id, _)| !known.contains(id.as_str()))
-            .map(|(id, (line, _))| {
-                format!(
-                    "{}:{line}: no document `{id}` among the inputs; row ignored",
-                    self.path.display()
-                )
-            })
+            .map(|w| format!("{}: {w}", self.path.display()));
+        Ok(repaired
+            .chain(
+                self.rows
+                    .iter()
+                    .filter(|(id, _)| !known.contains(id.as_str()))
+                    .map(|(id, (line, _))| {
+                        format!(
+                            "{}:{line}: no document `{id}` among the inputs; row ignored",
+                            self.path.display()
+                        )
+                    }),
+            )
             .collect())
     }
 }

@@ -1,5 +1,8 @@
 //! Turning a file's bytes into normalised text: BOM, strict UTF-8, UTF-16 with BOM, and
-//! Windows-1252 when the bytes are plausible Windows-1252 text.
+//! Windows-1252 when the bytes are plausible Windows-1252 text. A file that is UTF-8 but for a
+//! few bytes (a Windows-1252 dash pasted into UTF-8 text) stays UTF-8: each such byte is read
+//! as the Windows-1252 character it stands for (U+FFFD where it stands for none), with a
+//! warning naming the lines and the count.
 
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, WINDOWS_1252};
 use unicode_normalization::UnicodeNormalization;
@@ -11,6 +14,8 @@ pub struct Decoded {
     pub text: String,
     /// The encoding's name, e.g. `UTF-8`, `UTF-16LE`, `windows-1252`.
     pub encoding: &'static str,
+    /// What was repaired, for the user.
+    pub warnings: Vec<String>,
 }
 
 /// Decodes `bytes`; an error message says why the bytes are not text.
@@ -18,14 +23,16 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, String> {
     if bytes.is_empty() {
         return Err("empty file".into());
     }
+    let mut warnings = Vec::new();
     let (raw, encoding) = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        let text = std::str::from_utf8(rest).map_err(|e| {
-            format!(
-                "has a UTF-8 byte-order mark but invalid UTF-8 at byte {}",
-                e.valid_up_to() + 3
-            )
-        })?;
-        (text.to_owned(), "UTF-8 (BOM)")
+        match std::str::from_utf8(rest) {
+            Ok(text) => (text.to_owned(), "UTF-8 (BOM)"),
+            Err(_) => {
+                let (text, warning) = repair_utf8(rest);
+                warnings.push(warning);
+                (text, "UTF-8 (BOM, repaired)")
+            }
+        }
     } else if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
         (decode_strict(UTF_16LE, rest)?, "UTF-16LE")
     } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
@@ -34,6 +41,10 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, String> {
         return Err("binary file (or UTF-16 without a byte-order mark): contains NUL bytes".into());
     } else if let Ok(text) = std::str::from_utf8(bytes) {
         (text.to_owned(), "UTF-8")
+    } else if mostly_utf8(bytes) {
+        let (text, warning) = repair_utf8(bytes);
+        warnings.push(warning);
+        (text, "UTF-8 (repaired)")
     } else {
         check_plausible_windows_1252(bytes)?;
         (decode_strict(WINDOWS_1252, bytes)?, "windows-1252")
@@ -47,7 +58,78 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, String> {
     Ok(Decoded {
         text: normalise(&raw),
         encoding,
+        warnings,
     })
+}
+
+/// Whether bytes that are not valid UTF-8 are UTF-8 text with a few bad bytes: it holds
+/// multi-byte UTF-8 characters, at least as many as bytes that are not UTF-8. (Windows-1252
+/// text almost never forms a valid multi-byte sequence; UTF-8 text with one stray byte has
+/// its accented letters.)
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let (mut multi_byte, mut invalid) = (0, 0);
+    for chunk in bytes.utf8_chunks() {
+        multi_byte += chunk.valid().chars().filter(|c| c.len_utf8() > 1).count();
+        invalid += chunk.invalid().len();
+    }
+    multi_byte > 0 && invalid <= multi_byte
+}
+
+/// Lines listed in the warning about repaired bytes.
+const LISTED_LINES: usize = 10;
+
+/// UTF-8 with each byte that is not UTF-8 read as its Windows-1252 character (U+FFFD for the
+/// five bytes Windows-1252 leaves undefined), and the warning: how many bytes, on which lines.
+fn repair_utf8(bytes: &[u8]) -> (String, String) {
+    let mut text = String::with_capacity(bytes.len());
+    let mut per_line: Vec<(usize, usize)> = Vec::new();
+    let mut line = 1;
+    let mut undefined = 0;
+    let mut previous = 0u8;
+    for chunk in bytes.utf8_chunks() {
+        for &b in chunk.valid().as_bytes() {
+            if b == b'\n' && previous != b'\r' || b == b'\r' {
+                line += 1;
+            }
+            previous = b;
+        }
+        text.push_str(chunk.valid());
+        for &b in chunk.invalid() {
+            match WINDOWS_1252.decode_without_bom_handling_and_without_replacement(&[b]) {
+                Some(c) => text.push_str(&c),
+                None => {
+                    text.push(char::REPLACEMENT_CHARACTER);
+                    undefined += 1;
+                }
+            }
+            match per_line.last_mut() {
+                Some((l, n)) if *l == line => *n += 1,
+                _ => per_line.push((line, 1)),
+            }
+            previous = b;
+        }
+    }
+    let total: usize = per_line.iter().map(|(_, n)| n).sum();
+    let mut lines: Vec<String> = per_line
+        .iter()
+        .take(LISTED_LINES)
+        .map(|(l, n)| format!("line {l}: {n}"))
+        .collect();
+    if per_line.len() > LISTED_LINES {
+        lines.push(format!("{} more lines", per_line.len() - LISTED_LINES));
+    }
+    let warning = format!(
+        "{total} {} not UTF-8 ({}): {} read as the Windows-1252 character it stands for{}; the rest of the file is UTF-8",
+        if total == 1 { "byte is" } else { "bytes are" },
+        lines.join(", "),
+        if total == 1 { "it is" } else { "each is" },
+        if undefined > 0 {
+            format!(" ({undefined} that stand for none replaced by U+FFFD)")
+        } else {
+            String::new()
+        }
+    );
+    (text, warning)
 }
 
 fn decode_strict(encoding: &'static Encoding, bytes: &[u8]) -> Result<String, String> {
@@ -114,6 +196,59 @@ mod tests {
         let d = decode(b"caf\xE9 \x80 5\r\n").unwrap();
         assert_eq!(d.text, "café € 5\n");
         assert_eq!(d.encoding, "windows-1252");
+    }
+
+    #[test]
+    fn a_few_stray_bytes_leave_utf8_text_utf8() {
+        // Every byte that cannot stand alone in UTF-8, dropped into UTF-8 text.
+        for stray in 0x80..=0xFFu8 {
+            let mut bytes = "Één keer geïnformeerd\nnog een regel\n".as_bytes().to_vec();
+            bytes.extend([stray, b' ']);
+            bytes.extend("klaar\n".as_bytes());
+            let d = decode(&bytes).unwrap();
+            assert!(
+                d.text.starts_with("Één keer geïnformeerd\nnog een regel\n"),
+                "0x{stray:02X}: {:?}",
+                d.text
+            );
+            assert!(d.text.ends_with(" klaar\n"), "0x{stray:02X}");
+            assert_eq!(
+                d.text.chars().count(),
+                44,
+                "0x{stray:02X}: one character for the byte"
+            );
+            assert_eq!(d.encoding, "UTF-8 (repaired)");
+            assert_eq!(d.warnings.len(), 1, "0x{stray:02X}");
+            assert!(
+                d.warnings[0].starts_with("1 byte is not UTF-8 (line 3: 1)"),
+                "{:?}",
+                d.warnings
+            );
+        }
+        // The usual cause, a Windows-1252 dash pasted into UTF-8 text, is repaired.
+        let d =
+            decode(b"\xC3\x89\xC3\xA9n\n12 \x96 14 uur\nge\xC3\xAFnformeerd \x93ja\x94\n").unwrap();
+        assert_eq!(d.text, "Één\n12 – 14 uur\ngeïnformeerd “ja”\n");
+        assert_eq!(
+            d.warnings,
+            [
+                "3 bytes are not UTF-8 (line 2: 1, line 3: 2): each is read as the Windows-1252 character it stands for; the rest of the file is UTF-8"
+            ]
+        );
+        // With a byte-order mark the file is UTF-8 all the more.
+        let d = decode(b"\xEF\xBB\xBFcaf\xC3\xA9 \x96 ok\n").unwrap();
+        assert_eq!(
+            (d.text.as_str(), d.encoding),
+            ("café – ok\n", "UTF-8 (BOM, repaired)")
+        );
+        // Valid UTF-8 and plain Windows-1252 are read as before, without a warning.
+        assert!(decode("Één".as_bytes()).unwrap().warnings.is_empty());
+        assert!(
+            decode(b"caf\xE9 \x96 om vijf uur\n")
+                .unwrap()
+                .warnings
+                .is_empty()
+        );
     }
 
     #[test]

@@ -3,7 +3,15 @@
 //! transcripts. thema's own `codings.csv` reads as the coder `auto`. A `decision` column (the
 //! file `thema review` writes) keeps only the codings the reviewer stands behind: `accepted`
 //! and `added` rows are codings, a `rejected` row marks its document as coded by the reviewer
-//! (with nothing there), `pending` rows are skipped.
+//! (with nothing there), `pending` rows are skipped. In a file with a `coder`
+//! column, a row with an empty coder belongs to the one coder the file names (a coding sheet
+//! filled in only on the coded rows); when the file names several coders or none, it is an
+//! error with its line.
+//!
+//! A file without a `coder` column is thema's own `codings.csv`: it has rows only where the
+//! rules found something, so which documents it covers comes from the run manifest beside it
+//! (`thema-run.json`), else from the `segments.csv` beside it, else (with a note) every
+//! document among the inputs. Each covered document gets a mark that it was coded.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -14,6 +22,44 @@ use crate::{Error, Result};
 
 /// The coder name given to rows of a file without a `coder` column.
 pub const AUTO_CODER: &str = "auto";
+
+/// The coder of rows whose `coder` cell is empty: the one coder the file names.
+fn file_coder(
+    path: &Path,
+    coder_col: Option<usize>,
+    records: &[(usize, Vec<String>)],
+) -> Result<Option<String>> {
+    let Some(col) = coder_col else {
+        return Ok(Some(AUTO_CODER.to_owned()));
+    };
+    let named: std::collections::BTreeSet<&str> = records
+        .iter()
+        .filter_map(|(_, r)| r.get(col).map(|c| c.trim()))
+        .filter(|c| !c.is_empty())
+        .collect();
+    let Some(&(line, _)) = records
+        .iter()
+        .find(|(_, r)| r.get(col).is_none_or(|c| c.trim().is_empty()))
+    else {
+        return Ok(None);
+    };
+    match named.len() {
+        1 => Ok(named.first().map(|c| (*c).to_owned())),
+        0 => Err(Error::input_line(
+            path,
+            line,
+            "empty `coder`, and no row of the file names a coder: fill in the `coder` column",
+        )),
+        _ => Err(Error::input_line(
+            path,
+            line,
+            format!(
+                "empty `coder`, and the file names several coders ({}): say whose coding this is",
+                named.into_iter().collect::<Vec<_>>().join(", ")
+            ),
+        )),
+    }
+}
 
 /// How a `start,end` span selects segments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -55,18 +101,41 @@ pub struct HumanCoding {
     pub line: usize,
 }
 
+/// A codings file read: its codings and notes for the user.
+#[derive(Debug, Clone, Default)]
+pub struct CodingsFile {
+    /// The codings, with a code-less mark for every document a coder coded.
+    pub codings: Vec<HumanCoding>,
+    /// Notes about how the file was read.
+    pub notes: Vec<String>,
+}
+
+/// Reads several codings CSVs (see [`read_codings`]) into one.
+pub fn read_all_codings(
+    paths: &[std::path::PathBuf],
+    documents: &[Document],
+    codebook: &Codebook,
+    overlap: Overlap,
+) -> Result<CodingsFile> {
+    let mut all = CodingsFile::default();
+    for path in paths {
+        let file = read_codings(path, documents, codebook, overlap)?;
+        all.codings.extend(file.codings);
+        all.notes.extend(file.notes);
+    }
+    Ok(all)
+}
+
 /// Reads a codings CSV and resolves every row against the documents and the codebook.
 pub fn read_codings(
     path: &Path,
     documents: &[Document],
     codebook: &Codebook,
     overlap: Overlap,
-) -> Result<Vec<HumanCoding>> {
+) -> Result<CodingsFile> {
     let bytes = std::fs::read(path).map_err(|e| Error::input(path, e.to_string()))?;
-    let text = super::decode::decode(&bytes)
-        .map_err(|m| Error::input(path, m))?
-        .text;
-    let (headers, records) = super::table::read_csv(path, &text, b',')?;
+    let decoded = super::decode::decode(&bytes).map_err(|m| Error::input(path, m))?;
+    let (headers, records) = super::table::read_csv(path, &decoded.text, b',')?;
     let column = |name: &str| headers.iter().position(|h| h == name);
     let (Some(doc_col), Some(code_col)) = (column("document"), column("code")) else {
         return Err(Error::input_line(
@@ -79,6 +148,7 @@ pub fn read_codings(
         ));
     };
     let coder_col = column("coder");
+    let default_coder = file_coder(path, coder_col, &records)?;
     let (segment_col, turn_col, paragraph_col) =
         (column("segment"), column("turn"), column("paragraph"));
     let span_cols = column("start").zip(column("end"));
@@ -97,12 +167,29 @@ pub fn read_codings(
         .map(|(i, d)| (d.id.as_str(), i))
         .collect();
     let mut out = Vec::new();
+    let mut notes: Vec<String> = decoded
+        .warnings
+        .iter()
+        .map(|w| format!("{}: {w}", path.display()))
+        .collect();
+    if coder_col.is_none() {
+        let covered = run_documents(path, &bytes, &by_id, documents.len(), &mut notes)?;
+        out.extend(covered.into_iter().map(|document| HumanCoding {
+            document,
+            coder: AUTO_CODER.to_owned(),
+            code: None,
+            segments: Vec::new(),
+            rule: None,
+            span: None,
+            line: 0,
+        }));
+    }
     for (line, record) in records {
         let fail = |message: String| Error::input_line(path, line, message);
+        // Cells of a file written with `--excel-safe` read back as they were.
         let field = |col: Option<usize>| {
             col.and_then(|c| record.get(c))
-                .map(String::as_str)
-                .map(str::trim)
+                .map(|v| crate::output::excel_unescape(v.trim()))
                 .filter(|v| !v.is_empty())
         };
         let number = |col: Option<usize>, name: &str| -> Result<Option<usize>> {
@@ -141,7 +228,10 @@ pub fn read_codings(
                 .unwrap_or_default();
             return Err(fail(hint));
         }
-        let coder = field(coder_col).unwrap_or(AUTO_CODER).to_owned();
+        let coder = field(coder_col)
+            .or(default_coder.as_deref())
+            .unwrap_or(AUTO_CODER)
+            .to_owned();
         let span = match span_cols {
             Some((s, e)) => match (number(Some(s), "start")?, number(Some(e), "end")?) {
                 (Some(start), Some(end)) => Some((start, end)),
@@ -184,7 +274,75 @@ pub fn read_codings(
             line,
         });
     }
-    Ok(out)
+    Ok(CodingsFile {
+        codings: out,
+        notes,
+    })
+}
+
+/// The documents a `thema code` run coded, for its codings file at `path` (with `bytes`):
+/// from the manifest beside it, else the segments table beside it, else all `count`
+/// documents with a note.
+fn run_documents(
+    path: &Path,
+    bytes: &[u8],
+    by_id: &HashMap<&str, usize>,
+    count: usize,
+    notes: &mut Vec<String>,
+) -> Result<Vec<usize>> {
+    let known = |id: &str| {
+        by_id
+            .get(id)
+            .copied()
+            .ok_or_else(|| format!("document `{id}` of this run is not among the transcripts"))
+    };
+    let manifest_path = path.with_file_name(crate::manifest::MANIFEST_FILE);
+    if manifest_path.is_file() {
+        let manifest = crate::manifest::Manifest::read(&manifest_path)?;
+        if !manifest.wrote(bytes) {
+            notes.push(format!(
+                "{} is not a table {} describes (changed since?): its list of coded documents is used all the same",
+                path.display(),
+                manifest_path.display()
+            ));
+        }
+        return manifest
+            .documents
+            .iter()
+            .map(|d| known(&d.id).map_err(|m| Error::input(&manifest_path, m)))
+            .collect();
+    }
+    let segments_path = path.with_file_name("segments.csv");
+    if segments_path.is_file() {
+        let bytes = std::fs::read(&segments_path)
+            .map_err(|e| Error::input(&segments_path, e.to_string()))?;
+        let text = super::decode::decode(&bytes)
+            .map_err(|m| Error::input(&segments_path, m))?
+            .text;
+        let (headers, records) = super::table::read_csv(&segments_path, &text, b',')?;
+        let Some(col) = headers.iter().position(|h| h == "document") else {
+            return Err(Error::input_line(
+                &segments_path,
+                1,
+                "a segments table needs a `document` column",
+            ));
+        };
+        let mut covered = Vec::new();
+        for (line, record) in &records {
+            let document = known(crate::output::excel_unescape(record[col].trim()))
+                .map_err(|m| Error::input_line(&segments_path, *line, m))?;
+            if !covered.contains(&document) {
+                covered.push(document);
+            }
+        }
+        return Ok(covered);
+    }
+    notes.push(format!(
+        "{}: no {} or segments.csv beside it to say which documents thema coded: every input document is taken as coded by `{AUTO_CODER}`",
+        path.display(),
+        crate::manifest::MANIFEST_FILE
+    ));
+    Ok((0..count).collect())
 }
 
 fn resolve(doc: &Document, position: &Position, overlap: Overlap) -> Result<Vec<usize>, String> {

@@ -47,8 +47,10 @@ pub struct Corpus {
     pub documents: Vec<Document>,
     /// Files skipped with `--keep-going`, with the reason.
     pub skipped: Vec<String>,
-    /// Tables in input folders that are not transcripts (no text column).
+    /// Tables in input folders that are not transcripts (no text column, or thema's own).
     pub passed_over: Vec<String>,
+    /// Notes for every command: thema's own tables found among the inputs and passed over.
+    pub notes: Vec<String>,
     /// Warnings about the inputs as a whole (attributes rows for unknown documents...).
     pub warnings: Vec<String>,
 }
@@ -113,9 +115,6 @@ fn extension(path: &Path) -> Option<String> {
         .and_then(|e| e.to_str())
         .map(str::to_lowercase)
 }
-
-/// How the segments table `thema code` writes begins.
-const SEGMENTS_HEADER: &str = "document,segment,turn,paragraph,speaker,role,start,end,";
 
 /// The file name of an attributes table that is picked up from an input folder.
 pub const FOLDER_ATTRIBUTES: &str = "attributes.csv";
@@ -186,9 +185,35 @@ fn srt_start(head: &str) -> bool {
         && lines.next().is_some_and(|l| l.contains("-->"))
 }
 
-/// Reads one file into its documents (tables may hold several). `None` for a table found in
-/// a folder that has no text column: it is not a transcript.
-pub fn read_file(file: &InputFile, options: &IngestOptions) -> Result<Option<Vec<Document>>> {
+/// What reading one file gave.
+#[derive(Debug)]
+pub enum FileRead {
+    /// Its documents (tables may hold several).
+    Documents(Vec<Document>),
+    /// A table found in a folder that is not a transcript, and why; `thema` when it is one of
+    /// the tables thema writes (see [`crate::columns::thema_table`]).
+    PassedOver {
+        /// Why it is not a transcript.
+        reason: String,
+        /// It is one of thema's own tables.
+        thema: bool,
+    },
+}
+
+impl FileRead {
+    /// The documents, or `None` for a file passed over.
+    pub fn documents(self) -> Option<Vec<Document>> {
+        match self {
+            FileRead::Documents(docs) => Some(docs),
+            FileRead::PassedOver { .. } => None,
+        }
+    }
+}
+
+/// Reads one file into its documents (tables may hold several). Tables found in a folder
+/// that have no text column, or that are one of thema's own tables (its outputs in a folder
+/// among the inputs), are passed over.
+pub fn read_file(file: &InputFile, options: &IngestOptions) -> Result<FileRead> {
     let path = file.path.as_path();
     let bytes = std::fs::read(path).map_err(|e| Error::input(path, e.to_string()))?;
     if bytes.is_empty() {
@@ -223,13 +248,15 @@ pub fn read_file(file: &InputFile, options: &IngestOptions) -> Result<Option<Vec
         }
         Kind::Text => {
             let decoded = decode::decode(&bytes).map_err(|m| Error::input(path, m))?;
-            vec![from_labelled_text(
+            let mut doc = from_labelled_text(
                 path,
                 decoded.text,
                 decoded.encoding,
                 Format::PlainText,
                 options,
-            )?]
+            )?;
+            doc.warnings.splice(0..0, decoded.warnings);
+            vec![doc]
         }
         Kind::Vtt | Kind::Srt => {
             let decoded = decode::decode(&bytes).map_err(|m| Error::input(path, m))?;
@@ -246,7 +273,8 @@ pub fn read_file(file: &InputFile, options: &IngestOptions) -> Result<Option<Vec
             };
             let (text, segments) =
                 cues::assemble(&parsed.cues, &options.speakers, cues::CueMerge::Turn);
-            let mut warnings = parsed.warnings;
+            let mut warnings = decoded.warnings;
+            warnings.extend(parsed.warnings);
             if parsed.cues.iter().all(|c| c.speaker.is_none()) {
                 warnings.push(format!(
                     "no speaker names: every cue is read as respondent speech of `{}` and coded",
@@ -270,25 +298,40 @@ pub fn read_file(file: &InputFile, options: &IngestOptions) -> Result<Option<Vec
         }
         Kind::Table(table_kind) => {
             let decoded = decode::decode(&bytes).map_err(|m| Error::input(path, m))?;
-            // In folders, tables without a text column (attributes, codings) and thema's own
-            // segments tables (a `thema-out` folder among the inputs) are not transcripts.
-            if !file.explicit
-                && (!table::has_text_column(&decoded.text, table_kind, &options.columns)
-                    || decoded.text.starts_with(SEGMENTS_HEADER))
-            {
-                return Ok(None);
+            // In folders, tables without a text column (attributes, codings) and the tables
+            // thema writes (a `thema-out` or sample folder among the inputs) are not
+            // transcripts.
+            if !file.explicit {
+                let header = table::header(&decoded.text, table_kind);
+                if let Some(table) = crate::columns::thema_table(&header) {
+                    return Ok(FileRead::PassedOver {
+                        reason: format!("{table}, not a transcript"),
+                        thema: true,
+                    });
+                }
+                if !table::has_text_column(&header, &options.columns) {
+                    return Ok(FileRead::PassedOver {
+                        reason: "not a table of turns".into(),
+                        thema: false,
+                    });
+                }
             }
-            table::read_table(
+            let mut docs = table::read_table(
                 path,
                 &decoded.text,
                 decoded.encoding,
                 table_kind,
                 &options.columns,
                 &options.speakers,
-            )?
+            )?;
+            // The file's repairs, told once: with its first document.
+            if let Some(first) = docs.first_mut() {
+                first.warnings.splice(0..0, decoded.warnings);
+            }
+            docs
         }
     };
-    Ok(Some(documents))
+    Ok(FileRead::Documents(documents))
 }
 
 fn file_stem(path: &Path) -> String {
@@ -313,11 +356,13 @@ fn from_labelled_text(
         rules.interviewers.extend(interviewers);
     }
     let turns = plaintext::parse_turns(&text, front.body_start, front.body_line, &rules);
-    let mut warnings: Vec<String> = turns
-        .rejected_labels
-        .iter()
-        .map(|(line, label)| format!("line {line}: `{label}:` read as text, not as a speaker"))
-        .collect();
+    let mut warnings = front.warnings.clone();
+    warnings.extend(
+        turns
+            .rejected_labels
+            .iter()
+            .map(|(line, label)| format!("line {line}: `{label}:` read as text, not as a speaker")),
+    );
     if !turns.segments.iter().any(|s| s.role != Role::Preamble) {
         warnings.push("no speaker turns found: the whole text is preamble and is not coded".into());
     }
@@ -377,7 +422,7 @@ pub fn ingest_files(
                 .join(", ")
         )));
     }
-    let results: Vec<Result<Option<Vec<Document>>>> = files
+    let results: Vec<Result<FileRead>> = files
         .par_iter()
         .map(|file| {
             let docs = read_file(file, options);
@@ -388,10 +433,14 @@ pub fn ingest_files(
     let mut corpus = Corpus::default();
     for (file, result) in files.iter().zip(results) {
         match result {
-            Ok(Some(docs)) => corpus.documents.extend(docs),
-            Ok(None) => corpus
-                .passed_over
-                .push(format!("{}: not a table of turns", file.path.display())),
+            Ok(FileRead::Documents(docs)) => corpus.documents.extend(docs),
+            Ok(FileRead::PassedOver { reason, thema }) => {
+                let message = format!("{}: {reason}", file.path.display());
+                if thema {
+                    corpus.notes.push(format!("{message}; passed over"));
+                }
+                corpus.passed_over.push(message);
+            }
             Err(e) if options.keep_going => corpus.skipped.push(e.to_string()),
             Err(e) => return Err(e),
         }

@@ -3,9 +3,12 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::turns::{Label, SegmentBuilder, SpeakerRules, parse_label};
+use super::turns::{Label, SegmentBuilder, SpeakerRules, is_role_label, parse_label};
 use crate::corpus::Segment;
 use crate::{Error, Result};
+
+/// Front matter keys that configure the reading and are not attributes.
+const STRUCTURAL_KEYS: [&str; 3] = ["id", "speakers", "interviewer"];
 
 /// Front matter read from the top of a transcript.
 #[derive(Debug, Default, Clone)]
@@ -16,33 +19,38 @@ pub struct FrontMatter {
     pub body_start: usize,
     /// 1-based line number of the body's first line.
     pub body_line: usize,
+    /// Problems worth telling the user (a `---` line read as a separator).
+    pub warnings: Vec<String>,
 }
 
 impl FrontMatter {
-    /// The value of `key` (case-insensitive), if present.
+    /// The value of `key` (case-insensitive in any script), if present.
     pub fn get(&self, key: &str) -> Option<&str> {
+        let key = key.to_lowercase();
         self.fields
             .iter()
-            .find(|(k, _, _)| k.eq_ignore_ascii_case(key))
+            .find(|(k, _, _)| k.to_lowercase() == key)
             .map(|(_, v, _)| v.as_str())
     }
 
-    /// Comma-separated list value of `key`.
+    /// Comma-separated list value of `key`; `None` when it is absent or empty.
     pub fn list(&self, key: &str) -> Option<Vec<String>> {
-        self.get(key).map(|v| {
-            v.split(',')
-                .map(|s| s.trim().to_owned())
-                .filter(|s| !s.is_empty())
-                .collect()
-        })
+        let items: Vec<String> = self
+            .get(key)?
+            .split(',')
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect();
+        (!items.is_empty()).then_some(items)
     }
 
-    /// The attributes: every field except the structural `id`, `speakers` and `interviewer`.
+    /// The attributes: every field with a value except the structural `id`, `speakers` and
+    /// `interviewer` (an empty value sets nothing: the document has no value there).
     pub fn attributes(&self) -> BTreeMap<String, String> {
         self.fields
             .iter()
-            .filter(|(k, _, _)| {
-                !["id", "speakers", "interviewer"].contains(&k.to_lowercase().as_str())
+            .filter(|(k, v, _)| {
+                !v.is_empty() && !STRUCTURAL_KEYS.contains(&k.to_lowercase().as_str())
             })
             .map(|(k, v, _)| (k.to_lowercase(), v.clone()))
             .collect()
@@ -61,6 +69,15 @@ pub fn parse_front_matter(path: &Path, text: &str) -> Result<FrontMatter> {
             ..FrontMatter::default()
         });
     }
+    if let Some(label) = speaker_after_separator(text) {
+        return Ok(FrontMatter {
+            body_line: 1,
+            warnings: vec![format!(
+                "line 1: `---` is followed by speaker turns (`{label}:`), so it is read as a separator line, not as front matter"
+            )],
+            ..FrontMatter::default()
+        });
+    }
     let mut offset = first.len();
     let mut fields = Vec::new();
     for (index, line) in lines.enumerate() {
@@ -72,6 +89,7 @@ pub fn parse_front_matter(path: &Path, text: &str) -> Result<FrontMatter> {
                 fields,
                 body_start: offset,
                 body_line: line_no + 1,
+                warnings: Vec::new(),
             });
         }
         if content.is_empty() || content.starts_with('#') {
@@ -92,9 +110,24 @@ pub fn parse_front_matter(path: &Path, text: &str) -> Result<FrontMatter> {
                 format!("front matter key must be one word: {content:?}"),
             ));
         }
+        let lower = key.to_lowercase();
+        if crate::columns::is_reserved(&lower) && !STRUCTURAL_KEYS.contains(&lower.as_str()) {
+            return Err(Error::input_line(
+                path,
+                line_no,
+                format!(
+                    "front matter key `{key}` is the name of a column of thema's outputs (segments, quotes): rename it{}",
+                    if lower == "speaker" {
+                        " (to declare the speaker labels, use `speakers:`)"
+                    } else {
+                        ""
+                    }
+                ),
+            ));
+        }
         if fields
             .iter()
-            .any(|(k, _, _): &(String, String, usize)| k.eq_ignore_ascii_case(key))
+            .any(|(k, _, _): &(String, String, usize)| k.to_lowercase() == lower)
         {
             return Err(Error::input_line(
                 path,
@@ -102,17 +135,67 @@ pub fn parse_front_matter(path: &Path, text: &str) -> Result<FrontMatter> {
                 format!("front matter key `{key}` appears twice"),
             ));
         }
-        let value = value
-            .trim()
-            .trim_matches(|c| c == '"' || c == '\'')
-            .to_owned();
-        fields.push((key.to_owned(), value, line_no));
+        fields.push((key.to_owned(), unquote(value.trim()), line_no));
     }
     Err(Error::input_line(
         path,
         1,
         "front matter opened with `---` is never closed with `---`",
     ))
+}
+
+/// A value without its quotes when it is one quoted string (`"a \"b\""`, `'it''s'`);
+/// anything else as written (`'s-Hertogenbosch`, `"a" and "b"`).
+fn unquote(value: &str) -> String {
+    let quoted = |q: char| value.len() >= 2 && value.starts_with(q) && value.ends_with(q);
+    let inner = || value[1..value.len() - 1].chars().peekable();
+    let mut out = String::with_capacity(value.len());
+    if quoted('"') {
+        let mut chars = inner();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' if matches!(chars.peek(), Some('"' | '\\')) => out.extend(chars.next()),
+                '"' => return value.to_owned(),
+                c => out.push(c),
+            }
+        }
+    } else if quoted('\'') {
+        let mut chars = inner();
+        while let Some(c) = chars.next() {
+            match c {
+                '\'' if chars.peek() == Some(&'\'') => out.extend(chars.next()),
+                '\'' => return value.to_owned(),
+                c => out.push(c),
+            }
+        }
+    } else {
+        out.push_str(value);
+    }
+    out
+}
+
+/// When `text` opens with a `---` line followed by speaker turns rather than `key: value`
+/// lines (a Markdown separator above the first exchange), the first label of those turns: a
+/// capitalised label, not a structural key, that is a role label (`I`, `R`, `Q`, `A`,
+/// `Interviewer`, ...) or that starts a turn after the block.
+fn speaker_after_separator(text: &str) -> Option<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let close = lines
+        .iter()
+        .skip(1)
+        .position(|l| matches!(l.trim(), "---" | "..."))
+        .map_or(lines.len(), |i| i + 1);
+    let after: Vec<String> = lines[close.min(lines.len())..]
+        .iter()
+        .filter_map(|l| parse_label(l).map(|label| label.speaker))
+        .collect();
+    lines[1..close].iter().find_map(|line| {
+        let label = parse_label(line)?.speaker;
+        let speaks = label.starts_with(char::is_uppercase)
+            && !STRUCTURAL_KEYS.contains(&label.to_lowercase().as_str())
+            && (is_role_label(&label) || after.contains(&label));
+        speaks.then_some(label)
+    })
 }
 
 /// The turns and segments of a plain-text body.
@@ -190,6 +273,88 @@ mod tests {
         assert!(!fm.attributes().contains_key("id"));
         assert_eq!(&text[fm.body_start..], "I: Hallo\n");
         assert_eq!(fm.body_line, 5);
+    }
+
+    #[test]
+    fn only_a_quoted_string_loses_its_quotes() {
+        let cases = [
+            ("'s-Hertogenbosch", "'s-Hertogenbosch"),
+            ("\"quoted\" text \"here\"", "\"quoted\" text \"here\""),
+            ("'a' or 'b'", "'a' or 'b'"),
+            ("5'", "5'"),
+            ("'", "'"),
+            ("it's", "it's"),
+            ("\"2024-wave1\"", "2024-wave1"),
+            ("'2024-wave1'", "2024-wave1"),
+            ("'it''s'", "it's"),
+            ("\"say \\\"hi\\\"\"", "say \"hi\""),
+            ("\"\"", ""),
+        ];
+        for (written, read) in cases {
+            let text = format!("---\nvalue: {written}\n---\nI: Hallo\n");
+            let fm = parse_front_matter(Path::new("a.txt"), &text).unwrap();
+            assert_eq!(fm.get("value"), Some(read), "{written}");
+        }
+    }
+
+    #[test]
+    fn keys_that_differ_only_in_case_are_one_key_in_any_script() {
+        for (a, b) in [
+            ("Région", "RÉGION"),
+            ("cohort", "COHORT"),
+            ("Ärger", "ärger"),
+        ] {
+            let text = format!("---\n{a}: x\n{b}: y\n---\nI: Hallo\n");
+            let err = parse_front_matter(Path::new("a.txt"), &text).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!("a.txt:3: front matter key `{b}` appears twice"),
+            );
+        }
+        let text = "---\nRégion: Noord\n---\nI: Hallo\n";
+        let fm = parse_front_matter(Path::new("a.txt"), text).unwrap();
+        assert_eq!(fm.get("RÉGION"), Some("Noord"));
+        assert_eq!(
+            fm.attributes().get("région").map(String::as_str),
+            Some("Noord")
+        );
+    }
+
+    #[test]
+    fn an_empty_value_sets_nothing() {
+        let text = "---\ncohort:\nregion: ''\nspeakers:\nage: 40\n---\nI: Hallo\n";
+        let fm = parse_front_matter(Path::new("a.txt"), text).unwrap();
+        let attributes = fm.attributes();
+        assert_eq!(attributes.keys().collect::<Vec<_>>(), ["age"]);
+        assert_eq!(fm.list("speakers"), None);
+    }
+
+    #[test]
+    fn a_separator_line_before_speaker_turns_is_not_front_matter() {
+        for text in [
+            "---\nI: Hoe gaat het?\nR: Goed.\n---\nI: En verder?\nR: Ook goed.\n",
+            "---\nInterviewer: Hoe gaat het?\nMaria: Goed.\n---\nInterviewer: En?\nMaria: Prima.\n",
+            "---\nQ: How are you?\nA: Fine.\n---\n",
+        ] {
+            let fm = parse_front_matter(Path::new("a.md"), text).unwrap();
+            assert!(fm.fields.is_empty(), "{text:?}: {:?}", fm.fields);
+            assert_eq!((fm.body_start, fm.body_line), (0, 1), "{text:?}");
+            let turns = parse_turns(text, fm.body_start, fm.body_line, &SpeakerRules::default());
+            let first = turns
+                .segments
+                .iter()
+                .find(|s| s.role != Role::Preamble)
+                .unwrap();
+            assert_eq!(first.turn, 1, "{text:?}");
+            assert!(
+                text.lines().nth(1).unwrap().ends_with(&first.text),
+                "{text:?}"
+            );
+        }
+        // Real front matter with capitalised keys and an interviewer stays front matter.
+        let text = "---\nCohort: 2024\ninterviewer: Anna\nrespondent: P04\n---\nAnna: Hoe gaat het?\nP04: Goed.\n";
+        let fm = parse_front_matter(Path::new("a.md"), text).unwrap();
+        assert_eq!(fm.fields.len(), 3);
     }
 
     #[test]

@@ -142,27 +142,33 @@ fn read_rows(path: &Path, text: &str, kind: TableKind) -> Result<Rows> {
     }
 }
 
-/// Whether a table has the text column: tables without one (attribute tables, codings) are
-/// not transcripts.
-pub fn has_text_column(text: &str, kind: TableKind, columns: &TableColumns) -> bool {
-    let wanted = columns.text.as_deref().unwrap_or("text").to_lowercase();
-    match kind {
-        TableKind::Csv | TableKind::Tsv => {
-            let delimiter = if kind == TableKind::Tsv { '\t' } else { ',' };
-            text.lines().next().is_some_and(|header| {
-                header
-                    .split(delimiter)
-                    .any(|h| h.trim().trim_matches('"').to_lowercase() == wanted)
-            })
-        }
+/// The header of a table (names trimmed and lowercased): the first row of a CSV or TSV, the
+/// keys of the first object of JSON Lines; empty when it cannot be read.
+pub fn header(text: &str, kind: TableKind) -> Vec<String> {
+    let names: Vec<String> = match kind {
+        TableKind::Csv | TableKind::Tsv => csv::ReaderBuilder::new()
+            .delimiter(if kind == TableKind::Tsv { b'\t' } else { b',' })
+            .from_reader(text.as_bytes())
+            .headers()
+            .map(|h| h.iter().map(str::to_owned).collect())
+            .unwrap_or_default(),
         TableKind::JsonLines => text
             .lines()
             .find(|l| !l.trim().is_empty())
             .and_then(|l| {
                 serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(l).ok()
             })
-            .is_some_and(|m| m.keys().any(|k| k.to_lowercase() == wanted)),
-    }
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default(),
+    };
+    names.iter().map(|h| h.trim().to_lowercase()).collect()
+}
+
+/// Whether a table has the text column: tables without one (attribute tables, codings) are
+/// not transcripts.
+pub fn has_text_column(header: &[String], columns: &TableColumns) -> bool {
+    let wanted = columns.text.as_deref().unwrap_or("text").to_lowercase();
+    header.contains(&wanted)
 }
 
 /// Reads a table of turns into documents (one per value of the document column, in order of
@@ -236,7 +242,12 @@ pub fn read_table(
             }
             let first = rows[0].1[c].trim();
             if rows.iter().all(|r| r.1[c].trim() == first) {
-                if !first.is_empty() {
+                if first.is_empty() {
+                } else if crate::columns::is_reserved(name) {
+                    warnings.push(format!(
+                        "column `{name}` has the name of a column of thema's outputs: not used as an attribute"
+                    ));
+                } else {
                     attributes.insert(name.clone(), first.to_owned());
                 }
             } else {
@@ -391,15 +402,22 @@ mod tests {
 
     #[test]
     fn detects_transcript_tables() {
+        let columns = TableColumns::default();
         assert!(has_text_column(
-            "document,text\n",
-            TableKind::Csv,
-            &TableColumns::default()
+            &header("document,text\n", TableKind::Csv),
+            &columns
+        ));
+        assert!(has_text_column(
+            &header("\"Document\",\" Text \"\n", TableKind::Csv),
+            &columns
         ));
         assert!(!has_text_column(
-            "document,cohort\n",
-            TableKind::Csv,
-            &TableColumns::default()
+            &header("document,cohort\n", TableKind::Csv),
+            &columns
+        ));
+        assert!(has_text_column(
+            &header("\n{\"Text\": \"a\"}\n", TableKind::JsonLines),
+            &columns
         ));
     }
 }

@@ -55,6 +55,21 @@ const NOT_SPEAKERS: [&str; 30] = [
     "update",
 ];
 
+/// Words that open a phrase, not a name: "Ik dacht:", "Toen:", "She said:" (English `I` is
+/// the interviewer's role label, so it is not among them).
+const PHRASE_OPENERS: [&str; 40] = [
+    "ik", "jij", "je", "u", "hij", "zij", "ze", "wij", "we", "jullie", "men", "en", "toen", "dan",
+    "want", "of", "als", "omdat", "daarna", "mijn", "jouw", "uw", "onze", "ons", "hun", "he",
+    "she", "they", "you", "it", "and", "then", "but", "because", "my", "your", "our", "their",
+    "his", "her",
+];
+
+/// Lowercase words that belong in names: "Maria van der Berg", "Mohammed el Amrani".
+const NAME_PARTICLES: [&str; 27] = [
+    "van", "von", "de", "der", "den", "des", "del", "della", "di", "da", "das", "dos", "du", "la",
+    "le", "ter", "ten", "te", "'t", "in", "op", "het", "bin", "ibn", "al", "el", "zu",
+];
+
 static TIME: &str = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?";
 static NAME: &str = r"[\p{L}\p{N}][\p{L}\p{N}.'’\-]*(?: [\p{L}\p{N}][\p{L}\p{N}.'’\-]*){0,3}";
 
@@ -100,6 +115,12 @@ static ROLE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 static INTERVIEWER_N: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^interviewer ?\d+$").expect("static regex"));
 
+/// Whether `name` is a role label (`I`, `R`, `Q`, `A`, `Interviewer`, `Respondent 3`, `P04`):
+/// a speaker even when it occurs once.
+pub fn is_role_label(name: &str) -> bool {
+    ROLE_LABEL.is_match(name)
+}
+
 /// A speaker label found at the start of a line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Label {
@@ -111,6 +132,9 @@ pub struct Label {
     pub text_start: usize,
     /// Whether the label form itself proves it is a label (it carries a timestamp inline).
     pub certain: bool,
+    /// Whether the "label" reads as a phrase rather than a name or role ("Ik dacht", "U
+    /// zei", "He said"): it starts no turn unless speakers are declared.
+    pub phrase: bool,
 }
 
 /// Finds a speaker label at the start of `line`, if the line has the shape of one.
@@ -121,6 +145,7 @@ pub fn parse_label(line: &str) -> Option<Label> {
             timestamp: c.name("ts").map(|t| t.as_str().to_owned()),
             text_start: c.get(0).map_or(0, |m| m.end()),
             certain,
+            phrase: is_phrase(c["name"].trim()),
         })
     };
     let label = found(&TIME_FIRST, true)
@@ -138,6 +163,25 @@ fn plausible_name(name: &str) -> bool {
         && !NOT_SPEAKERS.contains(&lower.trim_end_matches('.'))
         && (first.is_uppercase() || first.is_numeric() || ROLE_LABEL.is_match(name))
         && !(first.is_numeric() && name.chars().all(|c| c.is_numeric() || c == '.'))
+}
+
+/// Whether a label-shaped `name` is a phrase: not a role label, and led by a pronoun or
+/// conjunction or holding a lowercase word that is not a name particle (a verb: "dacht",
+/// "zei", "said").
+fn is_phrase(name: &str) -> bool {
+    if ROLE_LABEL.is_match(name) {
+        return false;
+    }
+    let mut words = name.split_whitespace();
+    let first = words.next().unwrap_or("").to_lowercase();
+    PHRASE_OPENERS.contains(&first.as_str())
+        || words.any(|w| {
+            let lead = w.chars().next().unwrap_or(' ');
+            let name_word = lead.is_uppercase()
+                || lead.is_numeric()
+                || NAME_PARTICLES.contains(&w.to_lowercase().as_str());
+            !name_word
+        })
 }
 
 /// Which labels start turns and which of them are interviewers.
@@ -167,8 +211,9 @@ impl SpeakerRules {
     }
 
     /// Decides which of the candidate labels in a document are real speakers: declared ones
-    /// when speakers are declared; otherwise labels with an inline timestamp, role labels, the
-    /// study's interviewer labels and labels that recur.
+    /// when speakers are declared; otherwise names and roles (not phrases such as "Ik
+    /// dacht") with an inline timestamp, role labels, the study's interviewer labels and
+    /// labels that recur.
     pub fn accept(&self, candidates: &[(usize, Label)]) -> Vec<bool> {
         if let Some(declared) = &self.declared {
             return candidates
@@ -186,10 +231,12 @@ impl SpeakerRules {
         candidates
             .iter()
             .map(|(_, l)| {
-                l.certain
-                    || ROLE_LABEL.is_match(&l.speaker)
-                    || self.role_of(&l.speaker) == Role::Interviewer
-                    || counts[&l.speaker.to_lowercase()] >= 2
+                let interviewer = self.role_of(&l.speaker) == Role::Interviewer;
+                interviewer
+                    || !l.phrase
+                        && (l.certain
+                            || ROLE_LABEL.is_match(&l.speaker)
+                            || counts[&l.speaker.to_lowercase()] >= 2)
             })
             .collect()
     }
@@ -343,6 +390,71 @@ mod tests {
             "12:30",
         ] {
             assert_eq!(label(line), None, "{line}");
+        }
+    }
+
+    #[test]
+    fn phrases_are_not_names_in_any_label_form() {
+        let phrases = [
+            "Ik dacht",
+            "Ik dacht eerst",
+            "U zei",
+            "Ze zei",
+            "Hij zei toen",
+            "En toen zei ze",
+            "Toen zei ik",
+            "Mijn moeder zei",
+            "De ambtenaar vroeg",
+            "He said",
+            "She told me",
+            "They said",
+            "My mother said",
+            "I thought",
+            "Ik",
+            "Toen",
+            "En",
+        ];
+        let forms = [
+            "{}: tekst",
+            "[00:01:40] {}: tekst",
+            "00:01:40 {}: tekst",
+            "{} (00:01:40): tekst",
+            "**{}:** tekst",
+            "{}  00:13",
+        ];
+        let rules = SpeakerRules::default();
+        for phrase in phrases {
+            for form in forms {
+                let line = form.replace("{}", phrase);
+                let candidates: Vec<(usize, Label)> =
+                    parse_label(&line).into_iter().map(|l| (0, l)).collect();
+                let twice = [candidates.clone(), candidates].concat();
+                assert!(
+                    rules.accept(&twice).iter().all(|ok| !ok),
+                    "{line:?} is accepted as a speaker"
+                );
+            }
+        }
+        for name in [
+            "Sara Jansen",
+            "Maria van der Berg",
+            "Jan de Vries",
+            "De Vries",
+            "Anne-Marie",
+            "Dr. Smith",
+            "Mohammed el Amrani",
+            "Respondent 3",
+            "Interviewer 2",
+            "Speaker 1",
+            "P04",
+            "I",
+            "A",
+        ] {
+            let label = parse_label(&format!("{name}: tekst")).expect(name);
+            assert!(
+                rules.accept(&[(0, label.clone()), (1, label)]) == [true, true],
+                "{name}"
+            );
         }
     }
 

@@ -48,8 +48,8 @@ impl std::error::Error for ParseError {}
 /// optional). A cue with several voices (`<v A>…</v>\n<v B>…</v>`) is given to its *first*
 /// voice as a whole, with a warning naming the others. Cues without a voice span may start
 /// with a `Name:` prefix (Zoom transcripts): it names the speaker when it looks like a name
-/// (at most four words and 40 characters, capitalised, not `Note:`-like words, see
-/// [`parse_label`]) and either recurs in the file, is a role label such as `Interviewer`, or
+/// (at most four words and 40 characters, capitalised, not `Note:`-like words, not a phrase
+/// such as `Ik dacht:`, see [`parse_label`]) and either recurs in the file, is a role label such as `Interviewer`, or
 /// most cues of the file start with a prefix; other prefixes stay text, with a warning. A
 /// line further down a cue that starts with an accepted prefix starts a new cue of that
 /// speaker, with the same times.
@@ -907,7 +907,7 @@ pub(super) fn finish(raw: Vec<RawCue>, split_dashes: bool, warnings: &mut Warnin
     let mut label_at: HashMap<(usize, usize), Label> = HashMap::new();
     for ((place, (no, label)), ok) in places.into_iter().zip(candidates).zip(accepted) {
         let opening = place.1 == 0 || lines[place.0][place.1].dash;
-        if ok || (labelled_file && opening) {
+        if ok || (labelled_file && opening && !label.phrase) {
             label_at.insert(place, label);
         } else {
             warnings.add(

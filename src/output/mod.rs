@@ -48,6 +48,28 @@ pub fn shorten(text: &str, max: usize) -> String {
     cut
 }
 
+/// What a spreadsheet reads as the start of a formula when a CSV cell begins with it.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// `text` for a CSV opened in a spreadsheet: an apostrophe before a leading `=`, `+`, `-`,
+/// `@`, tab or carriage return, so Excel and LibreOffice show it as text instead of running it
+/// as a formula.
+pub fn excel_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(FORMULA_STARTS) {
+        format!("'{text}").into()
+    } else {
+        text.into()
+    }
+}
+
+/// A cell [`excel_safe`] wrote, without its apostrophe.
+pub fn excel_unescape(text: &str) -> &str {
+    match text.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        _ => text,
+    }
+}
+
 /// One cell.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
@@ -149,12 +171,31 @@ impl Table {
     }
 
     fn render_csv(&self) -> String {
+        self.to_csv(false)
+    }
+
+    /// The table as CSV; `excel_safe` passes every header and text cell through
+    /// [`excel_safe`] (numbers are left alone: a spreadsheet reads `-3` as a number).
+    pub fn to_csv(&self, excel_safe: bool) -> String {
+        let text = |s: &str| {
+            if excel_safe {
+                self::excel_safe(s).into_owned()
+            } else {
+                s.to_owned()
+            }
+        };
+        let cell = |v: &Value| match v {
+            Value::Text(s) => text(s),
+            number => number.render(),
+        };
         let mut writer = csv::Writer::from_writer(Vec::new());
-        let written = writer.write_record(&self.headers).and_then(|()| {
-            self.rows
-                .iter()
-                .try_for_each(|row| writer.write_record(row.iter().map(Value::render)))
-        });
+        let written = writer
+            .write_record(self.headers.iter().map(|h| text(h)))
+            .and_then(|()| {
+                self.rows
+                    .iter()
+                    .try_for_each(|row| writer.write_record(row.iter().map(cell)))
+            });
         written.expect("writing CSV to memory cannot fail");
         let bytes = writer
             .into_inner()
@@ -230,6 +271,25 @@ mod tests {
         t.rows
             .push(vec!["a|b".into(), 3usize.into(), Value::Float(12.345, 1)]);
         t
+    }
+
+    #[test]
+    fn excel_safe_csv_prefixes_formula_like_text_only() {
+        let mut t = Table::new(["=h", "n"]);
+        for text in [
+            "=1+1", "+31 6", "-50 euro", "@home", "\tx", "\rx", "a=b", "'quoted",
+        ] {
+            t.rows.push(vec![text.into(), Value::Int(-3)]);
+        }
+        t.rows.push(vec!["x".into(), Value::Float(-0.5, 2)]);
+        assert_eq!(
+            t.to_csv(true),
+            "'=h,n\n'=1+1,-3\n'+31 6,-3\n'-50 euro,-3\n'@home,-3\n'\tx,-3\n\"'\rx\",-3\na=b,-3\n'quoted,-3\nx,-0.50\n"
+        );
+        assert_eq!(t.to_csv(false), t.render(TableFormat::Csv));
+        for text in ["=1+1", "-50", "@x", "'quoted", "plain", "'"] {
+            assert_eq!(excel_unescape(&excel_safe(text)), text);
+        }
     }
 
     #[test]

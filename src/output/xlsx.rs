@@ -108,6 +108,33 @@ mod tests {
     }
 
     #[test]
+    fn formula_like_text_is_stored_as_text_and_numbers_as_numbers() {
+        use calamine::{Data, Reader, Xlsx};
+        let texts = [
+            "=1+1",
+            "=HYPERLINK(\"http://127.0.0.1/\",\"klik\")",
+            "+31 6 1234 5678",
+            "-50 euro",
+            "@gemeente",
+            "\t=1",
+        ];
+        let mut t = Table::new(["=header", "n"]);
+        for text in texts {
+            t.rows.push(vec![text.into(), Value::Int(-3)]);
+        }
+        let bytes = workbook(&[("t", &t)]).unwrap();
+        let mut book = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let range = book.worksheet_range("t").unwrap();
+        assert_eq!(range.get((0, 0)), Some(&Data::String("=header".into())));
+        for (i, text) in texts.iter().enumerate() {
+            assert_eq!(range.get((i + 1, 0)), Some(&Data::String((*text).into())));
+            assert_eq!(range.get((i + 1, 1)), Some(&Data::Float(-3.0)));
+        }
+        let formulas = book.worksheet_formula("t").unwrap();
+        assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()));
+    }
+
+    #[test]
     fn same_tables_give_the_same_bytes() {
         let mut t = Table::new(["code", "n"]);
         t.rows.push(vec!["=1+1".into(), 3usize.into()]);

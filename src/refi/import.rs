@@ -467,7 +467,7 @@ pub fn import_project(
         let wanted = clean_id(var_name).to_lowercase();
         let wanted = match wanted.as_str() {
             "" => "variable".to_owned(),
-            "document" => "document_variable".to_owned(),
+            name if crate::columns::is_reserved(name) => format!("{name}_variable"),
             _ => wanted,
         };
         let column = unique(&wanted, |c| columns.iter().any(|x| x == c));
@@ -917,7 +917,7 @@ impl ImportedProject {
         let mut writer = csv::Writer::from_writer(Vec::new());
         let fail = |e: csv::Error| Error::Usage(format!("cannot write the codings CSV: {e}"));
         writer
-            .write_record(["document", "code", "coder", "start", "end", "text"])
+            .write_record(crate::columns::IMPORTED_CODINGS)
             .map_err(fail)?;
         for coding in &self.codings {
             let doc = &self.documents[coding.document];
