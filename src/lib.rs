@@ -14,6 +14,7 @@ pub mod error;
 pub mod html;
 pub mod ingest;
 pub mod output;
+pub mod privacy;
 pub mod refi;
 pub mod stats;
 pub mod study;
