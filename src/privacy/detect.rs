@@ -389,10 +389,10 @@ pub fn find_postcodes(text: &str) -> Vec<Found> {
 }
 
 /// Endings of Dutch street names.
-pub const STREET_SUFFIXES: [&str; 26] = [
+pub const STREET_SUFFIXES: [&str; 24] = [
     "straat", "laan", "weg", "plein", "gracht", "singel", "kade", "dijk", "dreef", "hof",
     "park", "steeg", "pad", "markt", "baan", "wal", "plantsoen", "allee", "boulevard", "erf",
-    "veld", "ring", "straatweg", "haven", "oord", "wijk",
+    "veld", "ring", "straatweg", "haven",
 ];
 
 static DUTCH_ADDRESS: LazyLock<Regex> = LazyLock::new(|| {

@@ -68,10 +68,19 @@ pub fn list_entries(list: &str) -> impl Iterator<Item = (&str, Gender, bool)> {
 }
 
 /// Dutch name particles (tussenvoegsels) and their foreign cousins.
-pub const PARTICLES: [&str; 22] = [
-    "van", "de", "der", "den", "ter", "ten", "te", "het", "'t", "op", "in", "la", "le", "du",
-    "da", "di", "dos", "del", "el", "al", "bin", "von",
+pub const PARTICLES: [&str; 20] = [
+    "van", "de", "der", "den", "ter", "ten", "te", "het", "'t", "la", "le", "du", "da", "di",
+    "dos", "del", "el", "al", "bin", "von",
 ];
+
+/// Titles before a family name rather than a given name.
+const FORMAL_TITLES: [&str; 13] = [
+    "meneer", "mevrouw", "mevr", "mw", "dhr", "heer", "mr", "mrs", "ms", "miss", "dr", "prof",
+    "dokter",
+];
+
+/// Abbreviated titles, which may stand before a name with a full stop (`Mr. Doyle`).
+const ABBREVIATED_TITLES: [&str; 8] = ["mevr", "mw", "dhr", "mr", "mrs", "ms", "dr", "prof"];
 
 /// Words before a name that say it is one: titles and forms of address.
 const TITLES: [&str; 36] = [
@@ -126,7 +135,11 @@ static NOT_NAMES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
      dutch english irish british scottish welsh german french spanish italian polish turkish \
      moroccan indian chinese american european arabic hindi \
      u uw god kerst pasen pinksteren ramadan suikerfeest christmas easter \
-     oké okay ok hallo hoi hey hi ja nee yes no goh tja hè eh uh um"
+     oké okay ok hallo hoi hey hi ja nee yes no goh tja hè eh uh um \
+     belastingdienst toeslagen digid mijnoverheid gemeente kamer tweede eerste \
+     whatsapp facebook instagram google youtube zoom teams skype iphone ipad android \
+     klarna tikkie marktplaats bol albert heijn jumbo lidl aldi action kruidvat \
+     rabobank triodos bunq voedselbank jeugdfonds schuldhulpmaatje tozo"
         .split_whitespace()
         .collect()
 });
@@ -218,7 +231,24 @@ pub struct NameParts {
 }
 
 impl NameParts {
-    /// Splits a name.
+    /// Splits a name; a single word not on the first-name lists is a family name when it
+    /// followed a formal title (`mevrouw Verhoeven`), else a given name.
+    pub fn of_hinted(name: &str, formal: bool) -> NameParts {
+        let parts = NameParts::of(name);
+        match parts {
+            NameParts {
+                given: None,
+                family: Some(one),
+            } if !formal && !one.contains(' ') => NameParts {
+                given: Some(one),
+                family: None,
+            },
+            other => other,
+        }
+    }
+
+    /// Splits a name (a single word is a given name when the first-name lists have it,
+    /// else a family name).
     pub fn of(name: &str) -> NameParts {
         if let Some((family, given)) = name.split_once(", ") {
             return NameParts {
@@ -296,6 +326,8 @@ pub struct NameHit {
     pub certain: bool,
     /// Why it was taken as a name (or why it is doubtful).
     pub reason: String,
+    /// It followed a formal title (`mevrouw`, `Mr.`): a family name, most likely.
+    pub formal: bool,
 }
 
 /// What [`find_names`] and [`review_words`] look at besides the text.
@@ -310,7 +342,10 @@ pub struct Context<'a> {
 
 impl Context<'_> {
     fn candidate(&self, word: &str) -> bool {
-        is_capitalised(word) && !is_not_a_name(word) && !self.not_names.contains(word)
+        is_capitalised(word)
+            && !is_not_a_name(word)
+            && !self.not_names.contains(word)
+            && !ROLE_WORDS.contains(&word.to_lowercase().as_str())
     }
 }
 
@@ -330,13 +365,26 @@ pub fn find_names(text: &str, allowed: &dyn Fn(usize) -> bool, cx: &Context<'_>)
             i += 1;
             continue;
         }
-        let after_title = i >= 1 && short_gap(gap(i)) && {
+        let after_title = i >= 1 && {
             let prev = word(i - 1).to_lowercase();
-            TITLES.contains(&prev.as_str())
-                || (RELATIONS.contains(&prev.as_str())
-                    && i >= 2
-                    && gap(i - 1) == " "
-                    && POSSESSIVES.contains(&word(i - 2).to_lowercase().as_str()))
+            let prev = prev.as_str();
+            match gap(i) {
+                " " => {
+                    TITLES.contains(&prev)
+                        || (RELATIONS.contains(&prev)
+                            && i >= 2
+                            && gap(i - 1) == " "
+                            && POSSESSIVES.contains(&word(i - 2).to_lowercase().as_str()))
+                }
+                ". " | "." => ABBREVIATED_TITLES.contains(&prev),
+                ", " => {
+                    RELATIONS.contains(&prev)
+                        && i >= 2
+                        && gap(i - 1) == " "
+                        && POSSESSIVES.contains(&word(i - 2).to_lowercase().as_str())
+                }
+                _ => false,
+            }
         };
         let initials = initials_before(text, &toks, i);
         let start_of_sentence = sentence_start(text, toks[i].start, cx.cells);
@@ -389,20 +437,17 @@ pub fn find_names(text: &str, allowed: &dyn Fn(usize) -> bool, cx: &Context<'_>)
             break;
         }
         let last = toks[..j].iter().rposition(|t| t.end == end).unwrap_or(i);
+        let formal = after_title && FORMAL_TITLES.contains(&word(i - 1).to_lowercase().as_str());
         hits.push(NameHit {
             start,
             end,
             certain,
             reason,
+            formal,
         });
         i = last + 1;
     }
     hits
-}
-
-/// One to three characters of spaces, full stops and commas between two words on a line.
-fn short_gap(gap: &str) -> bool {
-    !gap.is_empty() && gap.len() <= 3 && gap.chars().all(|c| matches!(c, ' ' | '.' | ','))
 }
 
 /// The start of initials (`J.`, `J.P.`, `A.B.C.`) right before token `i`, if any.
@@ -461,6 +506,7 @@ fn family_given_label(text: &str, toks: &[Token], i: usize, cx: &Context<'_>) ->
         end: given.end,
         certain: true,
         reason: "a `Family, Given:` label".to_owned(),
+        formal: false,
     })
 }
 
@@ -500,6 +546,7 @@ pub fn review_words(
                 start: t.start,
                 end: t.end,
                 certain: false,
+                formal: false,
                 reason: if street {
                     "a street name?".to_owned()
                 } else {

@@ -75,23 +75,24 @@ impl People {
         people
     }
 
-    /// Adds names found in the corpus: names of several words first (each a person unless
-    /// it is a known one), then single words (a known person's given or family name, else
-    /// a person of their own). Call [`People::finish`] after.
-    pub fn add_names(&mut self, names: &[String]) {
-        let (several, single): (Vec<&String>, Vec<&String>) =
-            names.iter().partition(|n| n.contains(' '));
-        for name in several.into_iter().chain(single) {
-            self.add(name);
+    /// Adds names found in the corpus, each with whether it followed a formal title (see
+    /// [`NameParts::of_hinted`]): names of several words first (each a person unless it is
+    /// a known one), then single words (a known person's given or family name, else a
+    /// person of their own). Call [`People::finish`] after.
+    pub fn add_names(&mut self, names: &[(String, bool)]) {
+        let (several, single): (Vec<&(String, bool)>, Vec<&(String, bool)>) =
+            names.iter().partition(|(n, _)| n.contains(' '));
+        for (name, formal) in several.into_iter().chain(single) {
+            self.add(name, *formal);
         }
     }
 
-    fn add(&mut self, name: &str) {
+    fn add(&mut self, name: &str, formal: bool) {
         let name = name.trim();
         if name.is_empty() {
             return;
         }
-        let parts = NameParts::of(name);
+        let parts = NameParts::of_hinted(name, formal);
         let full = parts.full();
         let single = !name.contains(' ');
         let existing = self.persons.iter().position(|p| {
@@ -309,7 +310,7 @@ mod tests {
 
     fn people(names: &[&str]) -> People {
         let mut p = People::default();
-        p.add_names(&names.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>());
+        p.add_names(&names.iter().map(|s| ((*s).to_owned(), false)).collect::<Vec<_>>());
         p.finish();
         p
     }
@@ -361,7 +362,7 @@ mod tests {
             ..Key::default()
         };
         let mut again = People::from_key(&key);
-        again.add_names(&["Sara Jansen".to_owned(), "Kees".to_owned()]);
+        again.add_names(&[("Sara Jansen".to_owned(), false), ("Kees".to_owned(), false)]);
         again.finish();
         let kees2 = again.person_of("Kees").unwrap();
         assert_eq!(again.number(kees2), 1);

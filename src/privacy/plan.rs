@@ -117,11 +117,17 @@ pub fn pseudonymise(sources: &[Source], outputs: &[String], key: &Key, options: 
     let layouts: Vec<Vec<Range<usize>>> = sources.iter().map(Source::layout_ranges).collect();
 
     // Pass 1: the names of the corpus.
-    let mut found_names: Vec<String> = Vec::new();
+    let mut found_names: Vec<(String, bool)> = Vec::new();
     for source in sources {
-        found_names.extend(source.speakers.iter().filter_map(|s| names::label_name(s)));
+        found_names.extend(
+            source
+                .speakers
+                .iter()
+                .filter_map(|s| names::label_name(s))
+                .map(|n| (n, false)),
+        );
     }
-    found_names.extend(options.names.iter().cloned());
+    found_names.extend(options.names.iter().map(|n| (n.clone(), false)));
     let mut doubtful: Vec<Vec<NameHit>> = Vec::new();
     for (source, layout) in sources.iter().zip(&layouts) {
         let cx = Context {
@@ -133,7 +139,11 @@ pub fn pseudonymise(sources: &[Source], outputs: &[String], key: &Key, options: 
         let (certain, unsure): (Vec<NameHit>, Vec<NameHit>) = names::find_names(&source.text, &allowed, &cx)
             .into_iter()
             .partition(|h| h.certain);
-        found_names.extend(certain.iter().map(|h| source.text[h.start..h.end].to_owned()));
+        found_names.extend(
+            certain
+                .iter()
+                .map(|h| (source.text[h.start..h.end].to_owned(), h.formal)),
+        );
         doubtful.push(unsure);
     }
     let mut people = People::from_key(key);
