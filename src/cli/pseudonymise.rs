@@ -225,7 +225,10 @@ fn forward(args: &PseudonymiseArgs) -> Result<ExitCode> {
         .map(|s| (s.input.clone(), args.out.join(&s.output)))
         .collect();
     let outputs = check_outputs(&pairs, args.force)?;
-    let output_names: Vec<String> = outputs.iter().map(|o| o.path.display().to_string()).collect();
+    let output_names: Vec<String> = outputs
+        .iter()
+        .map(|o| o.path.display().to_string())
+        .collect();
     let options = Options {
         style: match args.style {
             StyleArg::Tags => Style::Tags,
@@ -292,7 +295,11 @@ fn forward(args: &PseudonymiseArgs) -> Result<ExitCode> {
             result.persons.len()
         );
         match &args.review {
-            Some(path) => println!("{} cases to review: {}", result.review.len(), path.display()),
+            Some(path) => println!(
+                "{} cases to review: {}",
+                result.review.len(),
+                path.display()
+            ),
             None if !result.review.is_empty() => println!(
                 "{} cases to review: pass --review FILE.csv to list them",
                 result.review.len()
@@ -379,46 +386,78 @@ fn reverse(args: &PseudonymiseArgs) -> Result<ExitCode> {
     let key = Key::read(&args.key)?;
     let inputs = args.input.inputs.clone();
     if inputs.is_empty() {
-        return Err(Error::Usage("--reverse: give the pseudonymised files or folders".into()));
+        return Err(Error::Usage(
+            "--reverse: give the pseudonymised files or folders".into(),
+        ));
     }
     let files = crate::ingest::discover(&inputs)?;
-    let mut jobs = Vec::new();
-    for file in &files {
-        let bytes = std::fs::read(&file.path).map_err(|e| Error::input(&file.path, e.to_string()))?;
-        let hash = sha256(&bytes);
-        let name = file.path.file_name();
-        let entry = key
-            .files
-            .iter()
-            .find(|f| f.output_sha256 == hash)
-            .or_else(|| {
-                let same_name: Vec<&FileEntry> = key
-                    .files
-                    .iter()
-                    .filter(|f| Path::new(&f.output).file_name() == name)
-                    .collect();
-                (same_name.len() == 1).then(|| same_name[0])
-            })
-            .ok_or_else(|| {
-                Error::input(
-                    &file.path,
-                    format!("not a file this key made (no entry in {})", args.key.display()),
-                )
-            })?;
-        jobs.push((file, bytes, entry, args.out.join(relative_path(&file.path, &inputs))));
-    }
-    let pairs: Vec<(PathBuf, PathBuf)> = jobs.iter().map(|(f, _, _, o)| (f.path.clone(), o.clone())).collect();
+    let outputs: Vec<PathBuf> = files
+        .iter()
+        .map(|f| args.out.join(relative_path(&f.path, &inputs)))
+        .collect();
+    let pairs: Vec<(PathBuf, PathBuf)> = files
+        .iter()
+        .zip(&outputs)
+        .map(|(f, o)| (f.path.clone(), o.clone()))
+        .collect();
     let outputs = check_outputs(&pairs, args.force)?;
     let mut exact = 0;
     let mut restored_count = 0;
     let mut written = Vec::new();
-    for ((file, bytes, entry, _), output) in jobs.iter().zip(&outputs) {
-        let raw = crate::ingest::decode::decode_raw(bytes).map_err(|m| Error::input(&file.path, m))?;
-        let rows: Vec<_> = key.occurrences.iter().filter(|o| o.file == entry.output).collect();
-        let text = plan::restore(&raw.text, &rows).map_err(|m| Error::input(&file.path, m))?;
-        let restored = crate::ingest::decode::encode_raw(&text, raw.encoding).ok_or_else(|| Error::Output {
-            path: output.path.clone(),
-            message: format!("an original has a character that {} lacks", raw.encoding),
+    for (file, output) in files.iter().zip(&outputs) {
+        let bytes =
+            std::fs::read(&file.path).map_err(|e| Error::input(&file.path, e.to_string()))?;
+        let raw =
+            crate::ingest::decode::decode_raw(&bytes).map_err(|m| Error::input(&file.path, m))?;
+        // The file the key made with these bytes, else (edited since?) one of that name.
+        let hash = sha256(&bytes);
+        let name = file.path.file_name();
+        let mut candidates: Vec<&FileEntry> = key
+            .files
+            .iter()
+            .filter(|f| f.output_sha256 == hash)
+            .collect();
+        if candidates.is_empty() {
+            candidates = key
+                .files
+                .iter()
+                .filter(|f| Path::new(&f.output).file_name() == name)
+                .collect();
+        }
+        let mut first_error = None;
+        let mut found = None;
+        for entry in candidates {
+            let rows: Vec<_> = key
+                .occurrences
+                .iter()
+                .filter(|o| o.file == entry.output)
+                .collect();
+            match plan::restore(&raw.text, &rows) {
+                Ok(text) => {
+                    found = Some((entry, text, rows.len()));
+                    break;
+                }
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        let Some((entry, text, count)) = found else {
+            return Err(Error::input(
+                &file.path,
+                first_error.unwrap_or_else(|| {
+                    format!(
+                        "not a file this key made (no entry in {})",
+                        args.key.display()
+                    )
+                }),
+            ));
+        };
+        let restored = crate::ingest::decode::encode_raw(&text, raw.encoding).ok_or_else(|| {
+            Error::Output {
+                path: output.path.clone(),
+                message: format!("an original has a character that {} lacks", raw.encoding),
+            }
         })?;
         if sha256(&restored) == entry.input_sha256 {
             exact += 1;
@@ -429,16 +468,17 @@ fn reverse(args: &PseudonymiseArgs) -> Result<ExitCode> {
                 entry.input
             );
         }
-        restored_count += rows.len();
+        restored_count += count;
         written.push((output, restored));
     }
+    let written_count = written.len();
     for (output, bytes) in written {
         output.write(&bytes)?;
     }
     if !args.input.quiet {
         println!(
             "restored {} files ({restored_count} replacements) into {}; {exact} of them are byte for byte their original (SHA-256 in the key)",
-            jobs.len(),
+            written_count,
             args.out.display()
         );
     }

@@ -144,10 +144,7 @@ fn plausible_name(name: &str) -> bool {
     let first = name.chars().next().unwrap_or(' ');
     name.chars().count() <= 40
         && !NOT_SPEAKERS.contains(&lower.trim_end_matches('.'))
-        && (first.is_uppercase()
-            || first.is_numeric()
-            || first == '['
-            || ROLE_LABEL.is_match(name))
+        && (first.is_uppercase() || first.is_numeric() || first == '[' || ROLE_LABEL.is_match(name))
         && !(first.is_numeric() && name.chars().all(|c| c.is_numeric() || c == '.'))
 }
 
@@ -334,9 +331,19 @@ mod tests {
             ("Sara Jansen  00:13", "Sara Jansen", Some("00:13"), ""),
             ("R04  1:02:03", "R04", Some("1:02:03"), ""),
             ("[PERSOON-3]: Ja.", "[PERSOON-3]", None, "Ja."),
-            ("[00:01:32] [PERSOON-3]: Ja.", "[PERSOON-3]", Some("00:01:32"), "Ja."),
+            (
+                "[00:01:32] [PERSOON-3]: Ja.",
+                "[PERSOON-3]",
+                Some("00:01:32"),
+                "Ja.",
+            ),
             ("**[PERSON-12]:** Yes.", "[PERSON-12]", None, "Yes."),
-            ("Dr. [PERSON-1] (00:00:05): Yes.", "Dr. [PERSON-1]", Some("00:00:05"), "Yes."),
+            (
+                "Dr. [PERSON-1] (00:00:05): Yes.",
+                "Dr. [PERSON-1]",
+                Some("00:00:05"),
+                "Yes.",
+            ),
             ("[PERSOON-2]  00:12", "[PERSOON-2]", Some("00:12"), ""),
         ];
         for (line, speaker, ts, rest) in cases {

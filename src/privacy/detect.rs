@@ -124,7 +124,13 @@ const NOT_BSN_CUES: [&str; 12] = [
 ];
 
 /// Words before a number that say it is a BSN.
-const BSN_CUES: [&str; 5] = ["bsn", "burgerservicenummer", "sofinummer", "sofi-nummer", "citizen service"];
+const BSN_CUES: [&str; 5] = [
+    "bsn",
+    "burgerservicenummer",
+    "sofinummer",
+    "sofi-nummer",
+    "citizen service",
+];
 
 /// Nine-digit numbers (also written `1234.56.782` or `123 456 782`) that pass the elfproef;
 /// one after an order-number word, or one after "BSN" that fails the elfproef, is listed
@@ -248,8 +254,7 @@ static PHONE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:\+|\b00)\d{1,3}[ \-.]?(?:\(0\)[ \-.]?)?\(?\d\)?(?:[ \-.]?\d){6,12}|\(0\d{1,3}\)[ \-.]?\d(?:[ \-.]?\d){5,8}|\b0\d(?:[ \-.]?\d){8}",
     )
 });
-static DATE_START: LazyLock<Regex> =
-    LazyLock::new(|| regex(r"^\d{1,2}[\-./]\d{1,2}[\-./]\d{2,4}"));
+static DATE_START: LazyLock<Regex> = LazyLock::new(|| regex(r"^\d{1,2}[\-./]\d{1,2}[\-./]\d{2,4}"));
 
 /// Dutch mobile and landline numbers (`06-12345678`, `030 123 45 67`, `(030) 1234567`),
 /// `+31`/`0031` numbers and other international numbers (`+44 20 7946 0958`).
@@ -269,11 +274,16 @@ pub fn find_phones(text: &str) -> Vec<Found> {
             continue;
         }
         let digits: String = s.chars().filter(char::is_ascii_digit).collect();
-        let valid = if let Some(rest) = s.strip_prefix('+').map(str::to_owned).or_else(|| {
-            s.starts_with("00")
-                .then(|| s[2..].to_owned())
-        }) {
-            let rest_digits: String = rest.replace("(0)", "").chars().filter(char::is_ascii_digit).collect();
+        let valid = if let Some(rest) = s
+            .strip_prefix('+')
+            .map(str::to_owned)
+            .or_else(|| s.starts_with("00").then(|| s[2..].to_owned()))
+        {
+            let rest_digits: String = rest
+                .replace("(0)", "")
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect();
             if let Some(national) = rest_digits.strip_prefix("31") {
                 national.len() == 9
             } else {
@@ -293,8 +303,9 @@ pub fn find_phones(text: &str) -> Vec<Found> {
 // E-mail, URLs
 // ---------------------------------------------------------------------------------------
 
-static EMAIL: LazyLock<Regex> =
-    LazyLock::new(|| regex(r"[\p{L}\p{N}._%+\-]+@[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)*\.\p{L}{2,}"));
+static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
+    regex(r"[\p{L}\p{N}._%+\-]+@[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)*\.\p{L}{2,}")
+});
 
 /// E-mail addresses.
 pub fn find_emails(text: &str) -> Vec<Found> {
@@ -390,9 +401,30 @@ pub fn find_postcodes(text: &str) -> Vec<Found> {
 
 /// Endings of Dutch street names.
 pub const STREET_SUFFIXES: [&str; 24] = [
-    "straat", "laan", "weg", "plein", "gracht", "singel", "kade", "dijk", "dreef", "hof",
-    "park", "steeg", "pad", "markt", "baan", "wal", "plantsoen", "allee", "boulevard", "erf",
-    "veld", "ring", "straatweg", "haven",
+    "straat",
+    "laan",
+    "weg",
+    "plein",
+    "gracht",
+    "singel",
+    "kade",
+    "dijk",
+    "dreef",
+    "hof",
+    "park",
+    "steeg",
+    "pad",
+    "markt",
+    "baan",
+    "wal",
+    "plantsoen",
+    "allee",
+    "boulevard",
+    "erf",
+    "veld",
+    "ring",
+    "straatweg",
+    "haven",
 ];
 
 static DUTCH_ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
@@ -431,7 +463,9 @@ static BIRTH_DATE: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 static BIRTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    regex(r"(?i)\b(?:geboren|born|geboortejaar|year of birth)(?:\s+(?:in|is|was|:))*[\s:]*(?P<year>(?:19|20)\d{2})\b")
+    regex(
+        r"(?i)\b(?:geboren|born|geboortejaar|year of birth)(?:\s+(?:in|is|was|:))*[\s:]*(?P<year>(?:19|20)\d{2})\b",
+    )
 });
 
 /// A date after "geboren (op)", "geboortedatum", "born (on)", "date of birth", "jarig
@@ -444,7 +478,9 @@ pub fn find_birth_dates(text: &str) -> Vec<Found> {
         .collect();
     for c in BIRTH_YEAR.captures_iter(text) {
         if let Some(m) = c.name("year")
-            && !found.iter().any(|f| f.start <= m.start() && m.end() <= f.end)
+            && !found
+                .iter()
+                .any(|f| f.start <= m.start() && m.end() <= f.end)
         {
             found.push(Found::review(
                 m.start(),
@@ -463,8 +499,8 @@ pub fn find_birth_dates(text: &str) -> Vec<Found> {
 
 /// The Dutch licence-plate sidecodes 1 to 14, as letter (X) and digit (9) groups.
 const SIDECODES: [&str; 14] = [
-    "XX-99-99", "99-99-XX", "99-XX-99", "XX-99-XX", "XX-XX-99", "99-XX-XX", "99-XXX-9",
-    "9-XXX-99", "XX-999-X", "X-999-XX", "XXX-99-X", "X-99-XXX", "9-XX-999", "999-XX-9",
+    "XX-99-99", "99-99-XX", "99-XX-99", "XX-99-XX", "XX-XX-99", "99-XX-XX", "99-XXX-9", "9-XXX-99",
+    "XX-999-X", "X-999-XX", "XXX-99-X", "X-99-XXX", "9-XX-999", "999-XX-9",
 ];
 
 static PLATE: LazyLock<Regex> = LazyLock::new(|| {
@@ -517,7 +553,9 @@ static ID_CUE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 static ID_VALUE: LazyLock<Regex> = LazyLock::new(|| {
-    regex(r"^(?i:\s+(?:is|was|nummer|number|code)\b)*\s*(?P<colon>[:=])?\s*(?P<value>[\p{L}\p{N}][\p{L}\p{N}\-./]{2,})")
+    regex(
+        r"^(?i:\s+(?:is|was|nummer|number|code)\b)*\s*(?P<colon>[:=])?\s*(?P<value>[\p{L}\p{N}][\p{L}\p{N}\-./]{2,})",
+    )
 });
 const DOCUMENT_CUES: [&str; 10] = [
     "paspoort",
@@ -615,7 +653,8 @@ mod tests {
         assert!(iban_valid("GB82WEST12345698765432"));
         assert!(!iban_valid("NL92ABNA0417164300"));
         assert!(!iban_valid("NL91ABNA041716430"));
-        let text = "Op NL91 ABNA 0417 1643 00 of NL91ABNA0417164300 NU, niet NL12 ABNA 0417 1643 00.";
+        let text =
+            "Op NL91 ABNA 0417 1643 00 of NL91ABNA0417164300 NU, niet NL12 ABNA 0417 1643 00.";
         let found = find_ibans(text);
         assert_eq!(
             spans(&found, text),
@@ -653,11 +692,17 @@ mod tests {
                     www.example.org/~kees, https://www.gemeente.nl/toeslagen en \
                     https://blog.example.com/sara-jansen-over-schulden. Dossier: https://portal.example.nl/zaak/20231234.";
         let known = |w: &str| w.eq_ignore_ascii_case("jansen");
-        assert_eq!(replaced(&find_emails(text), text), vec!["sara.jansen@example.nl"]);
+        assert_eq!(
+            replaced(&find_emails(text), text),
+            vec!["sara.jansen@example.nl"]
+        );
         assert_eq!(
             spans(&find_urls(text, &known), text),
             vec![
-                ("https://blog.example.com/sara-jansen-over-schulden".to_owned(), true),
+                (
+                    "https://blog.example.com/sara-jansen-over-schulden".to_owned(),
+                    true
+                ),
                 ("https://portal.example.nl/zaak/20231234".to_owned(), false),
                 ("https://www.linkedin.com/in/sjansen".to_owned(), true),
                 ("www.example.org/~kees".to_owned(), true),
@@ -669,7 +714,10 @@ mod tests {
     fn postcodes_and_addresses() {
         let text = "Ik woon op de Kerkstraat 12a, 3511 AB Utrecht, vroeger Van Goghlaan 3-2 \
                     (1234ab). In 2019 en 1974 was dat anders. She lived at 221B Baker Street.";
-        assert_eq!(replaced(&find_postcodes(text), text), vec!["1234ab", "3511 AB"]);
+        assert_eq!(
+            replaced(&find_postcodes(text), text),
+            vec!["1234ab", "3511 AB"]
+        );
         assert_eq!(
             replaced(&find_addresses(text), text),
             vec!["221B Baker Street", "Kerkstraat 12a", "Van Goghlaan 3-2"]

@@ -115,13 +115,12 @@ impl Key {
             })?;
             let line = record.position().map_or(0, |p| p.line() as usize);
             let field = |i: usize| record.get(i).unwrap_or("").to_owned();
-            let number = |i: usize, what: &str| -> Result<usize> {
-                record
-                    .get(i)
-                    .unwrap_or("")
-                    .parse()
-                    .map_err(|_| Error::input_line(path, line, format!("{what} is not a number")))
-            };
+            let number =
+                |i: usize, what: &str| -> Result<usize> {
+                    record.get(i).unwrap_or("").parse().map_err(|_| {
+                        Error::input_line(path, line, format!("{what} is not a number"))
+                    })
+                };
             match field(3).as_str() {
                 "file" => key.files.push(FileEntry {
                     output: field(0),
@@ -296,7 +295,10 @@ mod tests {
     #[test]
     fn other_files_are_refused_and_bad_rows_name_their_line() {
         let err = Key::parse(Path::new("k.csv"), "document,code\nNL01,x\n").unwrap_err();
-        assert!(err.to_string().starts_with("k.csv:1: not a thema key file"), "{err}");
+        assert!(
+            err.to_string().starts_with("k.csv:1: not a thema key file"),
+            "{err}"
+        );
         let text = format!("{}\nout/a.txt,x,1,person,,Sara,[P],,\n", HEADER.join(","));
         let err = Key::parse(Path::new("k.csv"), &text).unwrap_err();
         assert_eq!(err.to_string(), "k.csv:2: line is not a number");

@@ -84,37 +84,149 @@ const ABBREVIATED_TITLES: [&str; 8] = ["mevr", "mw", "dhr", "mr", "mrs", "ms", "
 
 /// Words before a name that say it is one: titles and forms of address.
 const TITLES: [&str; 36] = [
-    "meneer", "mevrouw", "mevr", "mw", "dhr", "heer", "juffrouw", "juf", "meester", "dokter",
-    "zuster", "tante", "oom", "opa", "oma", "buurman", "buurvrouw", "genaamd", "heet",
-    "heette", "mr", "mrs", "ms", "miss", "dr", "prof", "sir", "madam", "aunt", "auntie",
-    "uncle", "grandma", "granny", "grandpa", "named", "dear",
+    "meneer",
+    "mevrouw",
+    "mevr",
+    "mw",
+    "dhr",
+    "heer",
+    "juffrouw",
+    "juf",
+    "meester",
+    "dokter",
+    "zuster",
+    "tante",
+    "oom",
+    "opa",
+    "oma",
+    "buurman",
+    "buurvrouw",
+    "genaamd",
+    "heet",
+    "heette",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "prof",
+    "sir",
+    "madam",
+    "aunt",
+    "auntie",
+    "uncle",
+    "grandma",
+    "granny",
+    "grandpa",
+    "named",
+    "dear",
 ];
 
 /// Relations that, after "mijn", "my", "her"..., are followed by a name ("mijn zus Els",
 /// "my wife, Ananya").
 const RELATIONS: [&str; 62] = [
-    "man", "vrouw", "zoon", "dochter", "broer", "zus", "zusje", "broertje", "moeder",
-    "vader", "schoonmoeder", "schoonvader", "schoonzus", "zwager", "vriend", "vriendin",
-    "ex", "partner", "collega", "kleinzoon", "kleindochter", "neef", "nicht", "baas",
-    "begeleider", "hulpverlener", "consulent", "klantmanager", "wijkcoach", "contactpersoon",
-    "maatje", "kind", "husband", "wife", "son", "daughter", "brother", "sister", "mother",
-    "mum", "mom", "father", "dad", "boyfriend", "girlfriend", "friend", "neighbour",
-    "neighbor", "colleague", "boss", "cousin", "niece", "nephew", "caseworker", "counsellor",
-    "counselor", "landlord", "landlady", "manager", "advisor", "adviser", "buddy",
+    "man",
+    "vrouw",
+    "zoon",
+    "dochter",
+    "broer",
+    "zus",
+    "zusje",
+    "broertje",
+    "moeder",
+    "vader",
+    "schoonmoeder",
+    "schoonvader",
+    "schoonzus",
+    "zwager",
+    "vriend",
+    "vriendin",
+    "ex",
+    "partner",
+    "collega",
+    "kleinzoon",
+    "kleindochter",
+    "neef",
+    "nicht",
+    "baas",
+    "begeleider",
+    "hulpverlener",
+    "consulent",
+    "klantmanager",
+    "wijkcoach",
+    "contactpersoon",
+    "maatje",
+    "kind",
+    "husband",
+    "wife",
+    "son",
+    "daughter",
+    "brother",
+    "sister",
+    "mother",
+    "mum",
+    "mom",
+    "father",
+    "dad",
+    "boyfriend",
+    "girlfriend",
+    "friend",
+    "neighbour",
+    "neighbor",
+    "colleague",
+    "boss",
+    "cousin",
+    "niece",
+    "nephew",
+    "caseworker",
+    "counsellor",
+    "counselor",
+    "landlord",
+    "landlady",
+    "manager",
+    "advisor",
+    "adviser",
+    "buddy",
 ];
 
 /// Words before a relation word ("mijn" zus, "my" sister).
 const POSSESSIVES: [&str; 14] = [
-    "mijn", "m'n", "onze", "ons", "haar", "zijn", "z'n", "je", "jouw", "my", "our", "her",
-    "his", "their",
+    "mijn", "m'n", "onze", "ons", "haar", "zijn", "z'n", "je", "jouw", "my", "our", "her", "his",
+    "their",
 ];
 
 /// Speaker labels and label words that name a role, not a person.
 const ROLE_WORDS: [&str; 30] = [
-    "i", "r", "q", "a", "int", "interviewer", "interviewee", "respondent", "onderzoeker",
-    "deelnemer", "participant", "spreker", "speaker", "moderator", "vraag", "antwoord",
-    "geïnterviewde", "geinterviewde", "unknown", "(unknown)", "host", "gast", "guest",
-    "chair", "voorzitter", "tolk", "interpreter", "notulist", "onbekend", "student",
+    "i",
+    "r",
+    "q",
+    "a",
+    "int",
+    "interviewer",
+    "interviewee",
+    "respondent",
+    "onderzoeker",
+    "deelnemer",
+    "participant",
+    "spreker",
+    "speaker",
+    "moderator",
+    "vraag",
+    "antwoord",
+    "geïnterviewde",
+    "geinterviewde",
+    "unknown",
+    "(unknown)",
+    "host",
+    "gast",
+    "guest",
+    "chair",
+    "voorzitter",
+    "tolk",
+    "interpreter",
+    "notulist",
+    "onbekend",
+    "student",
 ];
 
 /// Titles taken off a speaker label's name (`Dr. Melissa Ko` is `Melissa Ko`).
@@ -157,12 +269,19 @@ static WORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[\p{L}\p{M}\p{N}]+(?:['’\-][\p{L}\p{M}\p{N}]+)*").expect("static regex")
 });
 
-/// The words of `text` in order.
+/// The words of `text` in order; a possessive `'s` is not part of the word (`Johnny's`).
 pub fn tokens(text: &str) -> Vec<Token> {
     WORD.find_iter(text)
-        .map(|m| Token {
-            start: m.start(),
-            end: m.end(),
+        .map(|m| {
+            let w = m.as_str();
+            let end = ["'s", "’s"]
+                .iter()
+                .find(|s| w.len() > s.len() + 1 && w.ends_with(*s))
+                .map_or(m.end(), |s| m.end() - s.len());
+            Token {
+                start: m.start(),
+                end,
+            }
         })
         .collect()
 }
@@ -181,17 +300,16 @@ pub fn is_not_a_name(word: &str) -> bool {
     NOT_NAMES.contains(word.to_lowercase().as_str())
 }
 
-/// Whether the word at byte `start` begins a sentence, a line, a quote or (with `cells`) a
-/// table cell, where a capital says nothing.
+/// Whether the word at byte `start` begins a sentence, a line, a quote, a tab-separated
+/// field or (with `cells`) a table cell, where a capital says nothing.
 pub fn sentence_start(text: &str, start: usize, cells: bool) -> bool {
     for c in text[..start].chars().rev() {
         match c {
-            ' ' | '\t' if !(cells && c == '\t') => {}
-            '*' | '_' => {}
-            '\n' | '\r' => return true,
+            ' ' | '*' | '_' => {}
+            '\n' | '\r' | '\t' => return true,
             '.' | '!' | '?' | ':' | ';' | '…' | '"' | '“' | '”' | '„' | '«' | '»' | '(' | '['
             | '<' | '>' | '–' | '—' | '-' | '\'' | '‘' => return true,
-            ',' | '\t' if cells => return true,
+            ',' if cells => return true,
             _ => return false,
         }
     }
@@ -287,9 +405,16 @@ impl NameParts {
     }
 
     /// The ways the text may write this name: full, `Family, Given`, given name alone,
-    /// family name alone (`de Vries` and `De Vries`), each also in capitals.
+    /// family name alone (`de Vries` and `De Vries`), each word of three letters or more
+    /// alone, each also in capitals.
     pub fn variants(&self, as_written: &str) -> Vec<String> {
         let mut out = vec![as_written.to_owned(), self.full()];
+        out.extend(
+            self.full()
+                .split([' ', ','])
+                .filter(|w| w.chars().count() >= 3 && is_capitalised(w))
+                .map(str::to_owned),
+        );
         if let (Some(g), Some(f)) = (&self.given, &self.family) {
             out.push(format!("{f}, {g}"));
             if g.chars().count() >= 2 {
@@ -535,27 +660,38 @@ pub fn review_words(
         .filter(|t| eligible(t) && !sentence_start(text, t.start, cx.cells))
         .map(|t| &text[t.start..t.end])
         .collect();
-    toks.iter()
+    let mut hits: Vec<NameHit> = Vec::new();
+    for t in toks
+        .iter()
         .filter(|t| eligible(t) && inside.contains(&text[t.start..t.end]))
-        .map(|t| {
-            let w = text[t.start..t.end].to_lowercase();
-            let street = super::detect::STREET_SUFFIXES
-                .iter()
-                .any(|s| w.ends_with(s) && w.len() > s.len() + 2);
-            NameHit {
-                start: t.start,
-                end: t.end,
-                certain: false,
-                formal: false,
-                reason: if street {
-                    "a street name?".to_owned()
-                } else {
-                    "a capitalised word: a name or a place?".to_owned()
-                },
+    {
+        let w = text[t.start..t.end].to_lowercase();
+        let street = super::detect::STREET_SUFFIXES
+            .iter()
+            .any(|s| w.ends_with(s) && w.len() > s.len() + 2);
+        // Words in a row are one case: `Den Haag`, `Google Translate`.
+        if let Some(last) = hits.last_mut()
+            && &text[last.end..t.start] == " "
+        {
+            last.end = t.end;
+            if street {
+                last.reason = STREET_REASON.to_owned();
             }
-        })
-        .collect()
+            continue;
+        }
+        hits.push(NameHit {
+            start: t.start,
+            end: t.end,
+            certain: false,
+            formal: false,
+            reason: if street { STREET_REASON } else { WORD_REASON }.to_owned(),
+        });
+    }
+    hits
 }
+
+const STREET_REASON: &str = "a street name?";
+const WORD_REASON: &str = "a capitalised word: a name or a place?";
 
 /// Finds the known names of a corpus in a text: every variant, longest first, as whole
 /// words and with the exact capitals.
@@ -694,14 +830,26 @@ mod tests {
     #[test]
     fn family_given_labels_at_a_line_start() {
         assert_eq!(
-            names("Arib, Khadija: Goedenavond.\nWe zeggen: Laçin, Cem is er.", &[]),
+            names(
+                "Arib, Khadija: Goedenavond.\nWe zeggen: Laçin, Cem is er.",
+                &[]
+            ),
             vec![("Arib, Khadija".to_owned(), true), ("Cem".to_owned(), true)]
         );
     }
 
     #[test]
     fn role_labels_name_nobody_and_titles_come_off() {
-        for label in ["Interviewer", "R", "R04", "Respondent 3", "interviewee", "Q", "[PERSOON-2]", "(unknown)"] {
+        for label in [
+            "Interviewer",
+            "R",
+            "R04",
+            "Respondent 3",
+            "interviewee",
+            "Q",
+            "[PERSOON-2]",
+            "(unknown)",
+        ] {
             assert_eq!(label_name(label), None, "{label}");
         }
         assert_eq!(label_name("Dr. Melissa Ko").as_deref(), Some("Melissa Ko"));
@@ -732,7 +880,7 @@ mod tests {
             cells: false,
         };
         let text = "Ik woon in Overvecht, bij de Zorg. Overvecht is fijn. In maart ging ik naar \
-                    de Kerkstraat. UWV belde. Dutch is hard.";
+                    de Kerkstraat. UWV belde. Dutch is hard. Toen naar Den Haag.";
         let words: Vec<(String, String)> = review_words(text, &|_| true, &|_| false, &cx)
             .into_iter()
             .map(|h| (text[h.start..h.end].to_owned(), h.reason))
@@ -740,9 +888,19 @@ mod tests {
         assert_eq!(
             words,
             vec![
-                ("Overvecht".to_owned(), "a capitalised word: a name or a place?".to_owned()),
-                ("Overvecht".to_owned(), "a capitalised word: a name or a place?".to_owned()),
+                (
+                    "Overvecht".to_owned(),
+                    "a capitalised word: a name or a place?".to_owned()
+                ),
+                (
+                    "Overvecht".to_owned(),
+                    "a capitalised word: a name or a place?".to_owned()
+                ),
                 ("Kerkstraat".to_owned(), "a street name?".to_owned()),
+                (
+                    "Den Haag".to_owned(),
+                    "a capitalised word: a name or a place?".to_owned()
+                ),
             ]
         );
     }

@@ -181,7 +181,13 @@ impl People {
     }
 
     /// The pseudonym for `variant` of `person` in a document in `language`.
-    pub fn pseudonym(&mut self, person: usize, variant: &str, style: Style, language: &str) -> String {
+    pub fn pseudonym(
+        &mut self,
+        person: usize,
+        variant: &str,
+        style: Style,
+        language: &str,
+    ) -> String {
         let number = self.number(person);
         let replacement = self.replacement(person);
         match style {
@@ -224,7 +230,12 @@ impl People {
         let taken: BTreeSet<String> = self
             .persons
             .iter()
-            .flat_map(|p| p.name.split_whitespace().map(str::to_owned).collect::<Vec<_>>())
+            .flat_map(|p| {
+                p.name
+                    .split_whitespace()
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            })
             .collect();
         let (women, men, families) = &*REPLACEMENTS;
         let p = &self.persons[person];
@@ -237,12 +248,23 @@ impl People {
         let pick = |list: &[&str], step: usize, used: &BTreeSet<String>| -> String {
             (0..list.len())
                 .map(|k| list[(number * step + k) % list.len()])
-                .find(|n| !taken.contains(*n) && !used.iter().any(|u| u.split_whitespace().any(|w| w == *n)))
+                .find(|n| {
+                    !taken.contains(*n)
+                        && !used.iter().any(|u| u.split_whitespace().any(|w| w == *n))
+                })
                 .unwrap_or(list[number % list.len()])
                 .to_owned()
         };
-        let given = p.parts.given.as_ref().map(|_| pick(given_list, 7, &self.used_replacements));
-        let family = p.parts.family.as_ref().map(|_| pick(families, 11, &self.used_replacements));
+        let given = p
+            .parts
+            .given
+            .as_ref()
+            .map(|_| pick(given_list, 7, &self.used_replacements));
+        let family = p
+            .parts
+            .family
+            .as_ref()
+            .map(|_| pick(families, 11, &self.used_replacements));
         let replacement = NameParts { given, family }.full();
         self.used_replacements.insert(replacement.clone());
         self.persons[person].replacement = Some(replacement.clone());
@@ -310,7 +332,12 @@ mod tests {
 
     fn people(names: &[&str]) -> People {
         let mut p = People::default();
-        p.add_names(&names.iter().map(|s| ((*s).to_owned(), false)).collect::<Vec<_>>());
+        p.add_names(
+            &names
+                .iter()
+                .map(|s| ((*s).to_owned(), false))
+                .collect::<Vec<_>>(),
+        );
         p.finish();
         p
     }
@@ -342,8 +369,15 @@ mod tests {
         let full = p.pseudonym(sara, "Sara Jansen", Style::Names, "nl");
         let (given, family) = full.split_once(' ').unwrap();
         assert_eq!(p.pseudonym(sara, "Sara", Style::Names, "nl"), given);
-        assert_eq!(p.pseudonym(sara, "JANSEN", Style::Names, "nl"), family.to_uppercase());
-        assert_eq!(REPLACEMENTS.0.contains(&given), true, "{given} is a woman's name");
+        assert_eq!(
+            p.pseudonym(sara, "JANSEN", Style::Names, "nl"),
+            family.to_uppercase()
+        );
+        assert_eq!(
+            REPLACEMENTS.0.contains(&given),
+            true,
+            "{given} is a woman's name"
+        );
         let kees_name = p.pseudonym(kees, "Kees", Style::Names, "nl");
         assert!(REPLACEMENTS.1.contains(&kees_name.as_str()), "{kees_name}");
         let khadija = p.person_of("Arib, Khadija").unwrap();
@@ -362,7 +396,10 @@ mod tests {
             ..Key::default()
         };
         let mut again = People::from_key(&key);
-        again.add_names(&[("Sara Jansen".to_owned(), false), ("Kees".to_owned(), false)]);
+        again.add_names(&[
+            ("Sara Jansen".to_owned(), false),
+            ("Kees".to_owned(), false),
+        ]);
         again.finish();
         let kees2 = again.person_of("Kees").unwrap();
         assert_eq!(again.number(kees2), 1);
@@ -376,6 +413,9 @@ mod tests {
 
     #[test]
     fn words_are_replaced_whole() {
-        assert_eq!(replace_word("Jan Jansen, Jan.", "Jan", "Bart"), "Bart Jansen, Bart.");
+        assert_eq!(
+            replace_word("Jan Jansen, Jan.", "Jan", "Bart"),
+            "Bart Jansen, Bart."
+        );
     }
 }

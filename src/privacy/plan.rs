@@ -102,7 +102,12 @@ impl From<Found> for Candidate {
 
 /// Pseudonymises `sources` (whose outputs are named `outputs`, for the key) with the
 /// persons of `key`.
-pub fn pseudonymise(sources: &[Source], outputs: &[String], key: &Key, options: &Options) -> Pseudonymised {
+pub fn pseudonymise(
+    sources: &[Source],
+    outputs: &[String],
+    key: &Key,
+    options: &Options,
+) -> Pseudonymised {
     let lowercase_words: HashSet<String> = sources
         .iter()
         .flat_map(|s| {
@@ -136,9 +141,10 @@ pub fn pseudonymise(sources: &[Source], outputs: &[String], key: &Key, options: 
             cells: source.layout == Layout::Table,
         };
         let allowed = |b: usize| !inside(layout, b);
-        let (certain, unsure): (Vec<NameHit>, Vec<NameHit>) = names::find_names(&source.text, &allowed, &cx)
-            .into_iter()
-            .partition(|h| h.certain);
+        let (certain, unsure): (Vec<NameHit>, Vec<NameHit>) =
+            names::find_names(&source.text, &allowed, &cx)
+                .into_iter()
+                .partition(|h| h.certain);
         found_names.extend(
             certain
                 .iter()
@@ -154,7 +160,9 @@ pub fn pseudonymise(sources: &[Source], outputs: &[String], key: &Key, options: 
     // Pass 2: replace, file by file.
     let mut files = Vec::new();
     let mut review = Vec::new();
-    for (((source, layout), output), unsure) in sources.iter().zip(&layouts).zip(outputs).zip(doubtful) {
+    for (((source, layout), output), unsure) in
+        sources.iter().zip(&layouts).zip(outputs).zip(doubtful)
+    {
         let overlaps_layout = |s: usize, e: usize| layout.iter().any(|r| r.start < e && s < r.end);
         let text = &source.text;
         let mut candidates: Vec<Candidate> = Vec::new();
@@ -177,7 +185,10 @@ pub fn pseudonymise(sources: &[Source], outputs: &[String], key: &Key, options: 
                     end,
                     category: Category::Person,
                     person: None,
-                    review: Some(format!("also the name of {}: replaced as the first", others.join(", "))),
+                    review: Some(format!(
+                        "also the name of {}: replaced as the first",
+                        others.join(", ")
+                    )),
                 });
             }
         }
@@ -195,10 +206,19 @@ pub fn pseudonymise(sources: &[Source], outputs: &[String], key: &Key, options: 
             person: None,
             review: Some(h.reason),
         }));
-        let (to_replace, mut to_review): (Vec<Candidate>, Vec<Candidate>) =
+        let (mut to_replace, mut to_review): (Vec<Candidate>, Vec<Candidate>) =
             candidates.into_iter().partition(|c| c.review.is_none());
+        // A number in doubt (an IBAN whose checksum fails) is not cut up into a phone
+        // number or a BSN either: it is reviewed whole.
+        to_replace.retain(|c| {
+            c.category == Category::Person
+                || !to_review
+                    .iter()
+                    .any(|r| r.category != Category::Person && r.start < c.end && c.start < r.end)
+        });
         let chosen = without_overlaps(to_replace);
-        let covered_by = |spans: &[Candidate], b: usize| spans.iter().any(|c| c.start <= b && b < c.end);
+        let covered_by =
+            |spans: &[Candidate], b: usize| spans.iter().any(|c| c.start <= b && b < c.end);
         to_review.retain(|c| !chosen.iter().any(|k| k.start < c.end && c.start < k.end));
         let cx = Context {
             lowercase_words: &lowercase_words,
@@ -225,7 +245,15 @@ pub fn pseudonymise(sources: &[Source], outputs: &[String], key: &Key, options: 
             *review_counts.entry(item.category).or_insert(0) += 1;
         }
         review.extend(items);
-        files.push(apply(text, output, &source.language, chosen, &mut people, options.style, review_counts));
+        files.push(apply(
+            text,
+            output,
+            &source.language,
+            chosen,
+            &mut people,
+            options.style,
+            review_counts,
+        ));
     }
     Pseudonymised {
         files,
@@ -360,7 +388,14 @@ fn position(text: &str, at: usize) -> (usize, usize) {
 fn context(text: &str, start: usize, end: usize) -> String {
     let line_start = text[..start].rfind('\n').map_or(0, |p| p + 1);
     let line_end = text[end..].find('\n').map_or(text.len(), |p| end + p);
-    let before: String = text[line_start..start].chars().rev().take(60).collect::<Vec<_>>().into_iter().rev().collect();
+    let before: String = text[line_start..start]
+        .chars()
+        .rev()
+        .take(60)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     let after: String = text[end..line_end].chars().take(60).collect();
     format!("{}{}{}", before, &text[start..end], after)
         .trim_end_matches('\r')
@@ -399,7 +434,10 @@ pub fn restore(text: &str, occurrences: &[&Occurrence]) -> Result<String, String
     let mut last = 0;
     for (at, o) in spans {
         if at < last {
-            return Err(format!("line {}, column {}: overlaps the replacement before it", o.line, o.column));
+            return Err(format!(
+                "line {}, column {}: overlaps the replacement before it",
+                o.line, o.column
+            ));
         }
         out.push_str(&text[last..at]);
         out.push_str(&o.original);
@@ -428,16 +466,30 @@ mod tests {
     }
 
     fn run(sources: &[Source], key: &Key) -> Pseudonymised {
-        let outputs: Vec<String> = sources.iter().map(|s| format!("out/{}", s.output.display())).collect();
+        let outputs: Vec<String> = sources
+            .iter()
+            .map(|s| format!("out/{}", s.output.display()))
+            .collect();
         pseudonymise(sources, &outputs, key, &Options::default())
     }
 
     #[test]
     fn the_same_person_gets_the_same_pseudonym_in_every_file() {
-        let a = source("a.txt", "I: Dag Henk.\nHenk: Ja. Mijn BSN is 123456782.\n", &["I", "Henk"]);
-        let b = source("b.txt", "I: En Henk?\nR: Henk en Sara Jansen kwamen, Sara belde.\n", &["I", "R"]);
+        let a = source(
+            "a.txt",
+            "I: Dag Henk.\nHenk: Ja. Mijn BSN is 123456782.\n",
+            &["I", "Henk"],
+        );
+        let b = source(
+            "b.txt",
+            "I: En Henk?\nR: Henk en Sara Jansen kwamen, Sara belde.\n",
+            &["I", "R"],
+        );
         let result = run(&[a, b], &Key::default());
-        assert_eq!(result.files[0].text, "I: Dag [PERSOON-1].\n[PERSOON-1]: Ja. Mijn BSN is [BSN].\n");
+        assert_eq!(
+            result.files[0].text,
+            "I: Dag [PERSOON-1].\n[PERSOON-1]: Ja. Mijn BSN is [BSN].\n"
+        );
         assert_eq!(
             result.files[1].text,
             "I: En [PERSOON-1]?\nR: [PERSOON-1] en [PERSOON-2] kwamen, [PERSOON-2] belde.\n"
@@ -469,14 +521,23 @@ mod tests {
 
     #[test]
     fn a_second_run_with_the_key_keeps_the_numbers_and_adds_new_people() {
-        let first = run(&[source("a.txt", "R: Sara belde Kees.\n", &[])], &Key::default());
+        let first = run(
+            &[source("a.txt", "R: Sara belde Kees.\n", &[])],
+            &Key::default(),
+        );
         let key = Key {
             persons: first.persons.clone(),
             occurrences: first.files[0].occurrences.clone(),
             ..Key::default()
         };
-        let second = run(&[source("b.txt", "R: Fatima belde Kees en Sara.\n", &[])], &key);
-        assert_eq!(second.files[0].text, "R: [PERSOON-3] belde [PERSOON-2] en [PERSOON-1].\n");
+        let second = run(
+            &[source("b.txt", "R: Fatima belde Kees en Sara.\n", &[])],
+            &key,
+        );
+        assert_eq!(
+            second.files[0].text,
+            "R: [PERSOON-3] belde [PERSOON-2] en [PERSOON-1].\n"
+        );
     }
 
     #[test]
@@ -499,11 +560,23 @@ mod tests {
 
     #[test]
     fn review_lists_doubtful_cases_once_with_a_count_and_context() {
-        let s = source("a.txt", "R: Ik woon in Overvecht. Overvecht is mooi. Bestelnummer 111222333.\n", &[]);
+        let s = source(
+            "a.txt",
+            "R: Ik woon in Overvecht. Overvecht is mooi. Bestelnummer 111222333.\n",
+            &[],
+        );
         let result = run(&[s], &Key::default());
-        let items: Vec<(&str, usize)> = result.review.iter().map(|r| (r.text.as_str(), r.occurrences)).collect();
+        let items: Vec<(&str, usize)> = result
+            .review
+            .iter()
+            .map(|r| (r.text.as_str(), r.occurrences))
+            .collect();
         assert_eq!(items, vec![("Overvecht", 2), ("111222333", 1)]);
-        assert!(result.review[0].context.starts_with("R: Ik woon in Overvecht."));
+        assert!(
+            result.review[0]
+                .context
+                .starts_with("R: Ik woon in Overvecht.")
+        );
         assert_eq!((result.review[0].line, result.review[0].column), (1, 15));
     }
 }

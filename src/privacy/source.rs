@@ -173,9 +173,7 @@ impl Source {
                 out.extend(block.iter().cloned());
                 continue;
             }
-            let timing = block
-                .iter()
-                .position(|l| text[l.clone()].contains("-->"));
+            let timing = block.iter().position(|l| text[l.clone()].contains("-->"));
             let text_from = match timing {
                 Some(t) => {
                     out.extend(block[..=t].iter().cloned());
@@ -234,7 +232,8 @@ fn markup(text: &str, line: Range<usize>) -> Vec<Range<usize>> {
             continue;
         };
         let inner = &rest[1..end];
-        let entity_ok = open != '&' || (end <= 10 && inner.chars().all(|c| c.is_ascii_alphanumeric() || c == '#'));
+        let entity_ok = open != '&'
+            || (end <= 10 && inner.chars().all(|c| c.is_ascii_alphanumeric() || c == '#'));
         if !entity_ok {
             i += 1;
             continue;
@@ -372,6 +371,9 @@ mod tests {
         .unwrap();
         assert_eq!(csv, "n,speaker,text\n1,Kees,\"Ja, \"\"zeker\"\"\"\n,,Nee\n");
         let err = json_lines_to_csv(Path::new("t.jsonl"), "[1]\n").unwrap_err();
-        assert_eq!(err.to_string(), "t.jsonl:1: a JSON Lines row must be an object");
+        assert_eq!(
+            err.to_string(),
+            "t.jsonl:1: a JSON Lines row must be an object"
+        );
     }
 }
