@@ -9,33 +9,32 @@ use std::path::{Path, PathBuf};
 use common::{csv_rows, root, thema};
 use thema::ingest::decode::decode_raw;
 
-/// Runs `thema pseudonymise` with `args`, failing with its standard error.
-fn pseudonymise(args: &[&str]) -> String {
+/// Runs `thema pseudonymise` with `args`; `ok` says whether it must succeed. Returns its
+/// standard output on success, its standard error on failure.
+fn run_pseudonymise(args: &[&str], ok: bool) -> String {
     let output = thema()
         .arg("pseudonymise")
         .args(args)
         .output()
         .expect("thema runs");
-    assert!(
+    assert_eq!(
         output.status.success(),
-        "thema pseudonymise {args:?} failed: {}",
+        ok,
+        "thema pseudonymise {args:?}: {}",
         String::from_utf8_lossy(&output.stderr)
     );
-    String::from_utf8(output.stdout).expect("UTF-8 output")
+    let bytes = if ok { output.stdout } else { output.stderr };
+    String::from_utf8(bytes).expect("UTF-8 output")
 }
 
-/// Runs `thema pseudonymise` and returns its standard error, which must be a failure.
+/// Runs `thema pseudonymise`, which must succeed, and returns its standard output.
+fn pseudonymise(args: &[&str]) -> String {
+    run_pseudonymise(args, true)
+}
+
+/// Runs `thema pseudonymise`, which must fail, and returns its standard error.
 fn failure(args: &[&str]) -> String {
-    let output = thema()
-        .arg("pseudonymise")
-        .args(args)
-        .output()
-        .expect("thema runs");
-    assert!(
-        !output.status.success(),
-        "thema pseudonymise {args:?} should fail"
-    );
-    String::from_utf8(output.stderr).expect("UTF-8 output")
+    run_pseudonymise(args, false)
 }
 
 fn path(p: &Path) -> &str {
@@ -149,6 +148,39 @@ fn speaker_words(inputs: &[&str]) -> BTreeSet<String> {
         .collect()
 }
 
+/// Fails when a word of `words` stands as a whole word in an output.
+fn assert_none_survives(outputs: &[(PathBuf, String)], words: &BTreeSet<String>) {
+    for (file, text) in outputs {
+        for word in words {
+            assert!(
+                !has_word(text, word),
+                "`{word}` survived in {}",
+                file.display()
+            );
+        }
+    }
+}
+
+/// Turn and role of every segment ingest reads from `args`, by document.
+fn turns_by_document(args: &[&str]) -> std::collections::BTreeMap<String, Vec<(String, String)>> {
+    let output = thema()
+        .args(["ingest", "--format", "csv", "-q"])
+        .args(args)
+        .output()
+        .expect("runs");
+    let (headers, rows) = csv_rows(&String::from_utf8(output.stdout).expect("UTF-8"));
+    let col = |name: &str| headers.iter().position(|h| h == name).expect(name);
+    let (doc, turn, role) = (col("document"), col("turn"), col("role"));
+    let mut by_doc: std::collections::BTreeMap<String, Vec<(String, String)>> = Default::default();
+    for r in &rows {
+        by_doc
+            .entry(r[doc].clone())
+            .or_default()
+            .push((r[turn].clone(), r[role].clone()));
+    }
+    by_doc
+}
+
 /// Every identifier planted in tests/data/privacy, which must not survive.
 const PLANTED: [&str; 33] = [
     // Dutch
@@ -226,15 +258,9 @@ fn planted_identifiers_and_known_names_are_gone_and_doubtful_cases_are_listed() 
         speakers.contains("Wietske") && speakers.contains("Henk"),
         "{speakers:?}"
     );
-    for (file, text) in &outputs {
-        for word in &speakers {
-            assert!(
-                !has_word(text, word),
-                "speaker name `{word}` survived in {}",
-                file.display()
-            );
-        }
-        for name in [
+    let mut words = speakers;
+    words.extend(
+        [
             "Noah",
             "Lieke",
             "Ilse",
@@ -243,14 +269,10 @@ fn planted_identifiers_and_known_names_are_gone_and_doubtful_cases_are_listed() 
             "Verhoeven",
             "Ananya",
             "Mo",
-        ] {
-            assert!(
-                !has_word(text, name),
-                "`{name}` survived in {}",
-                file.display()
-            );
-        }
-    }
+        ]
+        .map(str::to_owned),
+    );
+    assert_none_survives(&outputs, &words);
     let review = std::fs::read_to_string(run.review()).expect("review file");
     let (headers, rows) = csv_rows(&review);
     assert_eq!(
@@ -608,18 +630,7 @@ fn realistic_names_are_consistent_and_keep_the_turns() {
         &almere[..400]
     );
     assert!(almere.contains(&format!("Ik ben {given},")));
-    let turns = |dir: &Path| {
-        let output = thema()
-            .args(["ingest", "--format", "csv", "-q", path(dir)])
-            .output()
-            .expect("runs");
-        let (headers, rows) = csv_rows(&String::from_utf8(output.stdout).expect("UTF-8"));
-        let turn = headers.iter().position(|h| h == "turn").expect("turn");
-        let role = headers.iter().position(|h| h == "role").expect("role");
-        rows.iter()
-            .map(|r| (r[turn].clone(), r[role].clone()))
-            .collect::<Vec<_>>()
-    };
+    let turns = |dir: &Path| turns_by_document(&[path(dir)]);
     let originals = run.dir.path().join("originals");
     std::fs::create_dir_all(&originals).expect("dir");
     for name in ["nl-06-almere.txt", "nl-13-teams.vtt"] {
@@ -715,15 +726,7 @@ fn real_zoom_parlamint_and_vtt_fixtures_lose_their_names_and_restore_exactly() {
         names.contains("Healy") && names.contains("Mary") && names.contains("Huey"),
         "{names:?}"
     );
-    for (file, text) in &outputs {
-        for name in &names {
-            assert!(
-                !has_word(text, name),
-                "`{name}` survived in {}",
-                file.display()
-            );
-        }
-    }
+    assert_none_survives(&outputs, &names);
     let review = std::fs::read_to_string(run.review()).expect("review");
     assert!(
         review.contains(",Jill,"),
@@ -731,25 +734,7 @@ fn real_zoom_parlamint_and_vtt_fixtures_lose_their_names_and_restore_exactly() {
     );
     // Same turns and roles as the input, except that `Arib, Khadija:` (no label for thema:
     // a comma) becomes `[PERSOON-1]:`, which is one.
-    let overview = |args: &[&str]| {
-        let output = thema()
-            .args(["ingest", "--format", "csv", "-q"])
-            .args(args)
-            .output()
-            .expect("runs");
-        let (headers, rows) = csv_rows(&String::from_utf8(output.stdout).expect("UTF-8"));
-        let col = |name: &str| headers.iter().position(|h| h == name).expect(name);
-        let (doc, turn, role) = (col("document"), col("turn"), col("role"));
-        let mut by_doc: std::collections::BTreeMap<String, Vec<(String, String)>> =
-            Default::default();
-        for r in &rows {
-            by_doc
-                .entry(r[doc].clone())
-                .or_default()
-                .push((r[turn].clone(), r[role].clone()));
-        }
-        by_doc
-    };
+    let overview = turns_by_document;
     let same: Vec<&str> = inputs
         .iter()
         .copied()

@@ -88,12 +88,7 @@ impl Key {
 
     /// Parses key-file text (`path` is for messages).
     pub fn parse(path: &Path, text: &str) -> Result<Key> {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .from_reader(text.as_bytes());
-        let headers = reader
-            .headers()
-            .map_err(|e| Error::input_line(path, 1, e.to_string()))?;
+        let (headers, rows) = crate::ingest::table::read_csv(path, text, b',')?;
         if headers.iter().ne(HEADER) {
             return Err(Error::input_line(
                 path,
@@ -105,22 +100,16 @@ impl Key {
             ));
         }
         let mut key = Key::default();
-        for record in reader.records() {
-            let record = record.map_err(|e| {
-                Error::input_line(
-                    path,
-                    e.position().map_or(0, |p| p.line() as usize),
-                    e.to_string(),
-                )
-            })?;
-            let line = record.position().map_or(0, |p| p.line() as usize);
-            let field = |i: usize| record.get(i).unwrap_or("").to_owned();
-            let number =
-                |i: usize, what: &str| -> Result<usize> {
-                    record.get(i).unwrap_or("").parse().map_err(|_| {
-                        Error::input_line(path, line, format!("{what} is not a number"))
-                    })
-                };
+        for (line, record) in &rows {
+            let line = *line;
+            let field = |i: usize| record.get(i).cloned().unwrap_or_default();
+            let number = |i: usize, what: &str| -> Result<usize> {
+                record
+                    .get(i)
+                    .map_or("", String::as_str)
+                    .parse()
+                    .map_err(|_| Error::input_line(path, line, format!("{what} is not a number")))
+            };
             match field(3).as_str() {
                 "file" => key.files.push(FileEntry {
                     output: field(0),

@@ -80,9 +80,9 @@ impl People {
     /// a known one), then single words (a known person's given or family name, else a
     /// person of their own). Call [`People::finish`] after.
     pub fn add_names(&mut self, names: &[(String, bool)]) {
-        let (several, single): (Vec<&(String, bool)>, Vec<&(String, bool)>) =
-            names.iter().partition(|(n, _)| n.contains(' '));
-        for (name, formal) in several.into_iter().chain(single) {
+        let several = names.iter().filter(|(n, _)| n.contains(' '));
+        let single = names.iter().filter(|(n, _)| !n.contains(' '));
+        for (name, formal) in several.chain(single) {
             self.add(name, *formal);
         }
     }
@@ -242,7 +242,7 @@ impl People {
         let given_list = match p.gender {
             Gender::Female => women,
             Gender::Male => men,
-            Gender::Either if number % 2 == 0 => women,
+            Gender::Either if number.is_multiple_of(2) => women,
             Gender::Either => men,
         };
         let pick = |list: &[&str], step: usize, used: &BTreeSet<String>| -> String {
@@ -373,11 +373,7 @@ mod tests {
             p.pseudonym(sara, "JANSEN", Style::Names, "nl"),
             family.to_uppercase()
         );
-        assert_eq!(
-            REPLACEMENTS.0.contains(&given),
-            true,
-            "{given} is a woman's name"
-        );
+        assert!(REPLACEMENTS.0.contains(&given), "{given} is a woman's name");
         let kees_name = p.pseudonym(kees, "Kees", Style::Names, "nl");
         assert!(REPLACEMENTS.1.contains(&kees_name.as_str()), "{kees_name}");
         let khadija = p.person_of("Arib, Khadija").unwrap();
