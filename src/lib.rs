@@ -17,6 +17,7 @@ pub mod html;
 pub mod ingest;
 pub mod manifest;
 pub mod output;
+pub mod privacy;
 pub mod refi;
 pub mod review;
 pub mod stats;

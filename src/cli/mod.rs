@@ -11,6 +11,7 @@ mod exchange;
 mod ingest;
 mod init;
 mod matrix;
+mod pseudonymise;
 mod quotes;
 mod report;
 mod review;
@@ -78,6 +79,13 @@ enum Command {
     /// Import a REFI-QDA project (.qdpx): texts, codings, attributes, codebook.
     #[command(subcommand)]
     Import(exchange::ImportCommand),
+    /// Replace names and identifying numbers by pseudonyms, with a key that restores them.
+    #[command(
+        mut_arg("codebook", |a| a.hide(true)),
+        mut_arg("attributes", |a| a.hide(true)),
+        mut_arg("code_interviewer", |a| a.hide(true))
+    )]
+    Pseudonymise(pseudonymise::PseudonymiseArgs),
 }
 
 /// Runs the command line and returns the process exit code: 0 success, 1 a user error,
@@ -108,6 +116,7 @@ pub fn run() -> ExitCode {
         Command::Init(args) => init::run(args),
         Command::Export(command) => exchange::run_export(command),
         Command::Import(command) => exchange::run_import(command),
+        Command::Pseudonymise(args) => pseudonymise::run(args),
     };
     match result {
         Ok(code) => code,

@@ -20,6 +20,29 @@ pub struct Decoded {
 
 /// Decodes `bytes`; an error message says why the bytes are not text.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, String> {
+    let raw = decode_raw(bytes)?;
+    Ok(Decoded {
+        text: normalise(&raw.text),
+        encoding: raw.encoding,
+        warnings: raw.warnings,
+    })
+}
+
+/// Text decoded as it stands in the file: line ends and composition untouched, only the
+/// byte-order mark taken off (the encoding's name says whether there was one).
+#[derive(Debug)]
+pub struct RawDecoded {
+    /// The text after the byte-order mark.
+    pub text: String,
+    /// The encoding's name, as in [`Decoded::encoding`].
+    pub encoding: &'static str,
+    /// What was repaired, for the user.
+    pub warnings: Vec<String>,
+}
+
+/// Decodes `bytes` without normalising them, so that [`encode_raw`] gives the same bytes
+/// back; an error message says why the bytes are not text.
+pub fn decode_raw(bytes: &[u8]) -> Result<RawDecoded, String> {
     if bytes.is_empty() {
         return Err("empty file".into());
     }
@@ -55,8 +78,8 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, String> {
             c as u32
         ));
     }
-    Ok(Decoded {
-        text: normalise(&raw),
+    Ok(RawDecoded {
+        text: raw,
         encoding,
         warnings,
     })
@@ -130,6 +153,38 @@ fn repair_utf8(bytes: &[u8]) -> (String, String) {
         }
     );
     (text, warning)
+}
+
+/// Encodes text in the encoding [`decode_raw`] named, byte-order mark included: the
+/// inverse of [`decode_raw`]. `None` when a character has no Windows-1252 byte.
+pub fn encode_raw(text: &str, encoding: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() + 3);
+    match encoding {
+        "UTF-8 (BOM)" | "UTF-8 (BOM, repaired)" => {
+            out.extend_from_slice(b"\xEF\xBB\xBF");
+            out.extend_from_slice(text.as_bytes());
+        }
+        "UTF-16LE" | "UTF-16BE" => {
+            let little = encoding == "UTF-16LE";
+            out.extend_from_slice(if little { b"\xFF\xFE" } else { b"\xFE\xFF" });
+            for unit in text.encode_utf16() {
+                out.extend(if little {
+                    unit.to_le_bytes()
+                } else {
+                    unit.to_be_bytes()
+                });
+            }
+        }
+        "windows-1252" => {
+            let (bytes, _, unmappable) = WINDOWS_1252.encode(text);
+            if unmappable {
+                return None;
+            }
+            out.extend_from_slice(&bytes);
+        }
+        _ => out.extend_from_slice(text.as_bytes()),
+    }
+    Some(out)
 }
 
 fn decode_strict(encoding: &'static Encoding, bytes: &[u8]) -> Result<String, String> {
@@ -249,6 +304,25 @@ mod tests {
                 .warnings
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn raw_decoding_keeps_line_ends_and_encodes_back_to_the_same_bytes() {
+        let mut utf16 = vec![0xFF, 0xFE];
+        for unit in "Één\r\nx".encode_utf16() {
+            utf16.extend(unit.to_le_bytes());
+        }
+        for bytes in [
+            utf16,
+            b"caf\xE9 kost \x80 5\r\n".to_vec(),
+            b"\xEF\xBB\xBFe\xCC\x81\r".to_vec(),
+            b"plain\n".to_vec(),
+        ] {
+            let raw = decode_raw(&bytes).unwrap();
+            assert!(raw.text.contains('\r') || raw.text.ends_with('\n'));
+            assert_eq!(encode_raw(&raw.text, raw.encoding).unwrap(), bytes);
+        }
+        assert_eq!(encode_raw("\u{4E2D}", "windows-1252"), None);
     }
 
     #[test]

@@ -71,37 +71,45 @@ const NAME_PARTICLES: [&str; 27] = [
 ];
 
 static TIME: &str = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?";
-static NAME: &str = r"[\p{L}\p{N}][\p{L}\p{N}.'’\-]*(?: [\p{L}\p{N}][\p{L}\p{N}.'’\-]*){0,3}";
+/// A word of a speaker name, or a pseudonym tag such as `[PERSOON-3]` that
+/// `thema pseudonymise` puts in place of a name (so pseudonymised transcripts keep their turns).
+static NAME_WORD: &str = r"(?:\[\p{Lu}[\p{Lu}\-]*-\d+\]|[\p{L}\p{N}][\p{L}\p{N}.'’\-]*)";
+static NAME: LazyLock<String> = LazyLock::new(|| format!("{NAME_WORD}(?: {NAME_WORD}){{0,3}}"));
 
 /// `[00:01:23] Maria: text` and `00:01:23 Maria: text`.
 static TIME_FIRST: LazyLock<Regex> = LazyLock::new(|| {
+    let name = &*NAME;
     Regex::new(&format!(
-        r"^[ \t]*[\[(]?(?P<ts>{TIME})[\])]?[ \t]+(?:\*\*)?(?P<name>{NAME})(?:\*\*)?[ \t]*:(?:\*\*)?(?:[ \t]+|$)"
+        r"^[ \t]*[\[(]?(?P<ts>{TIME})[\])]?[ \t]+(?:\*\*)?(?P<name>{name})(?:\*\*)?[ \t]*:(?:\*\*)?(?:[ \t]+|$)"
     ))
     .expect("static regex")
 });
 /// `Maria (00:01:23): text` and `Maria [00:01:23]: text`.
 static TIME_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    let name = &*NAME;
     Regex::new(&format!(
-        r"^[ \t]*(?:\*\*)?(?P<name>{NAME})[ \t]*[\[(](?P<ts>{TIME})[\])](?:\*\*)?[ \t]*:(?:\*\*)?(?:[ \t]+|$)"
+        r"^[ \t]*(?:\*\*)?(?P<name>{name})[ \t]*[\[(](?P<ts>{TIME})[\])](?:\*\*)?[ \t]*:(?:\*\*)?(?:[ \t]+|$)"
     ))
     .expect("static regex")
 });
 /// `**Maria:** text` and `**Maria**: text`.
 static BOLD: LazyLock<Regex> = LazyLock::new(|| {
+    let name = &*NAME;
     Regex::new(&format!(
-        r"^[ \t]*\*\*(?P<name>{NAME})[ \t]*(?::\*\*|\*\*[ \t]*:)(?:[ \t]+|$)"
+        r"^[ \t]*\*\*(?P<name>{name})[ \t]*(?::\*\*|\*\*[ \t]*:)(?:[ \t]+|$)"
     ))
     .expect("static regex")
 });
 /// `Maria: text`.
 static PLAIN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"^[ \t]*(?P<name>{NAME})[ \t]*:(?:[ \t]+|$)")).expect("static regex")
+    let name = &*NAME;
+    Regex::new(&format!(r"^[ \t]*(?P<name>{name})[ \t]*:(?:[ \t]+|$)")).expect("static regex")
 });
 /// Otter.ai / Teams: `Sara Jansen  00:13` alone on a line; the text follows.
 static STANDALONE: LazyLock<Regex> = LazyLock::new(|| {
+    let name = &*NAME;
     Regex::new(&format!(
-        r"^[ \t]*(?P<name>{NAME})[ \t]+[\[(]?(?P<ts>{TIME})[\])]?[ \t]*$"
+        r"^[ \t]*(?P<name>{name})[ \t]+[\[(]?(?P<ts>{TIME})[\])]?[ \t]*$"
     ))
     .expect("static regex")
 });
@@ -161,7 +169,7 @@ fn plausible_name(name: &str) -> bool {
     let first = name.chars().next().unwrap_or(' ');
     name.chars().count() <= 40
         && !NOT_SPEAKERS.contains(&lower.trim_end_matches('.'))
-        && (first.is_uppercase() || first.is_numeric() || ROLE_LABEL.is_match(name))
+        && (first.is_uppercase() || first.is_numeric() || first == '[' || ROLE_LABEL.is_match(name))
         && !(first.is_numeric() && name.chars().all(|c| c.is_numeric() || c == '.'))
 }
 
@@ -369,6 +377,21 @@ mod tests {
             ("**Maria**: Ja.", "Maria", None, "Ja."),
             ("Sara Jansen  00:13", "Sara Jansen", Some("00:13"), ""),
             ("R04  1:02:03", "R04", Some("1:02:03"), ""),
+            ("[PERSOON-3]: Ja.", "[PERSOON-3]", None, "Ja."),
+            (
+                "[00:01:32] [PERSOON-3]: Ja.",
+                "[PERSOON-3]",
+                Some("00:01:32"),
+                "Ja.",
+            ),
+            ("**[PERSON-12]:** Yes.", "[PERSON-12]", None, "Yes."),
+            (
+                "Dr. [PERSON-1] (00:00:05): Yes.",
+                "Dr. [PERSON-1]",
+                Some("00:00:05"),
+                "Yes.",
+            ),
+            ("[PERSOON-2]  00:12", "[PERSOON-2]", Some("00:12"), ""),
         ];
         for (line, speaker, ts, rest) in cases {
             assert_eq!(

@@ -31,11 +31,21 @@ impl OutputFile {
     pub fn write(&self, bytes: &[u8]) -> Result<()> {
         write_atomic(&self.path, bytes)
     }
+
+    /// Writes `bytes` atomically to a file only its owner may read (mode 0600 on Unix).
+    pub fn write_private(&self, bytes: &[u8]) -> Result<()> {
+        write_atomic_as(&self.path, bytes, true)
+    }
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a
 /// reader never sees a half-written file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_as(path, bytes, false)
+}
+
+/// [`write_atomic`], the temporary file created with mode 0600 when `private`.
+fn write_atomic_as(path: &Path, bytes: &[u8], private: bool) -> Result<()> {
     let fail = |e: std::io::Error| Error::Output {
         path: path.to_owned(),
         message: e.to_string(),
@@ -49,7 +59,18 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .file_name()
         .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
     let temp = dir.join(format!(".{file_name}.thema-tmp-{}", std::process::id()));
-    let result = std::fs::File::create(&temp)
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    if private {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    #[cfg(not(unix))]
+    let _ = private;
+    let _ = std::fs::remove_file(&temp);
+    let result = options
+        .open(&temp)
         .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
         .and_then(|()| std::fs::rename(&temp, path));
     if result.is_err() {
