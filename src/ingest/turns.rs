@@ -187,6 +187,7 @@ fn is_phrase(name: &str) -> bool {
             let lead = w.chars().next().unwrap_or(' ');
             let name_word = lead.is_uppercase()
                 || lead.is_numeric()
+                || lead == '['
                 || NAME_PARTICLES.contains(&w.to_lowercase().as_str());
             !name_word
         })
@@ -392,6 +393,7 @@ mod tests {
                 "Yes.",
             ),
             ("[PERSOON-2]  00:12", "[PERSOON-2]", Some("00:12"), ""),
+            ("Dr. [PERSON-2]: Ja.", "Dr. [PERSON-2]", None, "Ja."),
         ];
         for (line, speaker, ts, rest) in cases {
             assert_eq!(
