@@ -4,8 +4,10 @@ mod agree;
 mod chart;
 mod code;
 mod codebook;
+mod codebook_diff;
 mod compare;
 mod cooccur;
+mod dictionary;
 mod evaluate;
 mod exchange;
 mod ingest;
@@ -298,7 +300,7 @@ impl InputArgs {
 
     /// The codebook: `--codebook`, else the study file's, else the embedded default.
     pub fn codebook(&self, study: &Study) -> Result<Codebook> {
-        Codebook::load(self.codebook.as_deref().or(study.codebook.as_deref()))
+        crate::codebook::embedded::load(self.codebook.as_deref().or(study.codebook.as_deref()))
     }
 
     /// Reads and codes the inputs.

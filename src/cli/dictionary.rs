@@ -1,0 +1,59 @@
+//! The dictionary side of `thema codebook import` and `thema codebook export --to`.
+
+use std::path::Path;
+
+use super::write_or_print;
+use crate::Result;
+use crate::codebook::Codebook;
+use crate::codebook::import::{Format, from_codebook, read, to_codebook, write};
+use crate::output::OutputFile;
+
+/// Imports the dictionary `bytes` (read from `path`) and writes its codebook TOML.
+pub fn import(
+    path: &Path,
+    bytes: &[u8],
+    format: Option<Format>,
+    output: Option<&OutputFile>,
+) -> Result<()> {
+    let dictionary = read(path, bytes, format)?;
+    let imported = to_codebook(path, &dictionary)?;
+    for note in &imported.notes {
+        eprintln!("thema: not imported: {note}");
+    }
+    write_or_print(output, imported.toml.as_bytes())?;
+    let message = format!(
+        "{}: {} dictionary: {} categories as codes, {} terms{}{}",
+        path.display(),
+        dictionary.format.name(),
+        imported.codes,
+        imported.terms,
+        if imported.notes.is_empty() {
+            String::new()
+        } else {
+            format!("; {} things not imported, listed above", imported.notes.len())
+        },
+        output
+            .map(|f| format!("; wrote {}", f.path.display()))
+            .unwrap_or_default()
+    );
+    if output.is_some() {
+        println!("{message}");
+    } else {
+        eprintln!("thema: {message}");
+    }
+    Ok(())
+}
+
+/// The codebook as a dictionary in `format`, with the number of entries; what the format
+/// cannot hold is printed on standard error.
+pub fn export(codebook: &Codebook, format: Format) -> (String, usize) {
+    let dictionary = from_codebook(codebook, format);
+    for note in &dictionary.notes {
+        eprintln!(
+            "thema: not exported: {}:{note}",
+            codebook.path.display()
+        );
+    }
+    let entries = dictionary.categories.iter().map(|c| c.entries.len()).sum();
+    (write(&dictionary), entries)
+}
