@@ -18,7 +18,7 @@ pub fn import(
     let dictionary = read(path, bytes, format)?;
     let imported = to_codebook(path, &dictionary)?;
     for note in &imported.notes {
-        eprintln!("thema: not imported: {note}");
+        eprintln!("thema: not represented: {note}");
     }
     write_or_print(output, imported.toml.as_bytes())?;
     let message = format!(
@@ -30,7 +30,11 @@ pub fn import(
         if imported.notes.is_empty() {
             String::new()
         } else {
-            format!("; {} things not imported, listed above", imported.notes.len())
+            format!(
+                "; {} {} not represented, listed above",
+                imported.notes.len(),
+                if imported.notes.len() == 1 { "entry or setting" } else { "entries or settings" }
+            )
         },
         output
             .map(|f| format!("; wrote {}", f.path.display()))

@@ -125,9 +125,11 @@ fn facet_clause(facet: &Facet) -> Vec<Inline> {
         "cue" => out.push(text(
             "a cue: its matches are no codings of their own, only sources for derived codes",
         )),
-        "gap" => out.push(text(format!(
-            "up to {first} other words between the words of a phrase"
-        ))),
+        "gap" => out.push(text(match first.as_str() {
+            "0" => "the words of a phrase stand together".to_owned(),
+            "1" => "up to 1 other word between the words of a phrase".to_owned(),
+            n => format!("up to {n} other words between the words of a phrase"),
+        })),
         "exclude" => {
             out.push(text("not where the match overlaps "));
             out.extend(code_list(v));
@@ -172,7 +174,7 @@ fn facet_clause(facet: &Facet) -> Vec<Inline> {
 
 /// A rule in words: its name, then its facets as clauses.
 fn rule_summary(rule: &Rule, defaults: &Defaults) -> Vec<Inline> {
-    let mut out = vec![Inline::Strong(rule.name.clone()), text(": ")];
+    let mut out = vec![code(rule.name.clone()), text(": ")];
     let facets = rule_facets(rule, defaults);
     if facets.is_empty() {
         out.push(text("an answer rule without terms"));
@@ -189,7 +191,10 @@ fn rule_summary(rule: &Rule, defaults: &Defaults) -> Vec<Inline> {
 
 /// A field: its name in bold, then the text.
 fn field(name: &str, value: Vec<Inline>) -> Block {
-    let mut inlines = vec![Inline::Strong(format!("{name}.")), text(" ")];
+    let mut inlines = vec![Inline::Strong(format!("{name}."))];
+    if !value.is_empty() {
+        inlines.push(text(" "));
+    }
     inlines.extend(value);
     Block::Paragraph(inlines)
 }
@@ -329,7 +334,7 @@ fn blocks(codebook: &Codebook, source: &str, labels: &str) -> Vec<Block> {
                 language_facets(lists)
                     .iter()
                     .map(|facet| {
-                        let mut item = vec![Inline::Strong(facet.key.clone()), text(": ")];
+                        let mut item = vec![code(facet.key.clone()), text(": ")];
                         item.extend(code_list(&facet.values));
                         (0, item)
                     })
@@ -367,6 +372,12 @@ pub fn markdown(codebook: &Codebook, source: &str, labels: &str) -> String {
 
 fn md_inlines(inlines: &[Inline]) -> String {
     let mut out = String::new();
+    if let Some(Inline::Text(first)) = inlines.first()
+        && (first.starts_with('#') || first.starts_with(['-', '+', '=']))
+    {
+        // Would read as a heading, list item or underline at the start of a line.
+        out.push('\\');
+    }
     for inline in inlines {
         match inline {
             Inline::Text(s) => out.push_str(&md_escape(s)),
@@ -393,7 +404,7 @@ fn md_escape(s: &str) -> String {
     for c in s.chars() {
         if matches!(
             c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~'
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~'
         ) {
             out.push('\\');
         }
@@ -524,7 +535,7 @@ mod tests {
         let md = markdown(&cb, SOURCE, "en");
         assert!(md.contains("### `a` Top \\*level\\*\n"), "{md}");
         assert!(md.contains("**Definition.** First.\n\nSecond \\<i\\>x\\</i\\>.\n"), "{md}");
-        assert!(md.contains("- **r**: the term `bel*`; a negated match codes `a` instead."), "{md}");
+        assert!(md.contains("- `r`: the term `bel*`; a negated match codes `a` instead."), "{md}");
         assert!(md.contains("- `a` Top \\*level\\*\n  - `a.b` a.b\n- `c` c\n"), "{md}");
     }
 }
