@@ -431,17 +431,41 @@ pub fn from_codebook(codebook: &Codebook, format: Format) -> Dictionary {
             if !settings.is_empty() {
                 dictionary.note(
                     code.line,
-                    format!("{what}: {} cannot be written; the terms are", settings.join(", ")),
+                    format!(
+                        "{what}: {} cannot be written; its terms are written without them",
+                        settings.join(", ")
+                    ),
                 );
             }
-            for source in super::describe::terms(terms) {
+            let mut left_out: Vec<String> = Vec::new();
+            let mut reasons: Vec<&'static str> = Vec::new();
+            let written = super::describe::terms(terms);
+            let total = written.len();
+            for source in written {
                 match entry_of(terms.iter().filter(|t| t.source == source)) {
                     Ok(text) => entries.push(Entry {
                         text,
                         line: code.line,
                     }),
-                    Err(why) => dictionary.note(code.line, format!("{what}: term {source:?} left out: {why}")),
+                    Err(why) => {
+                        left_out.push(source);
+                        if !reasons.contains(&why) {
+                            reasons.push(why);
+                        }
+                    }
                 }
+            }
+            if !left_out.is_empty() {
+                dictionary.note(
+                    code.line,
+                    format!(
+                        "{what}: {} of {} terms left out ({}): {}",
+                        left_out.len(),
+                        total,
+                        reasons.join("; "),
+                        left_out.join(" · ")
+                    ),
+                );
             }
         }
         dictionary.categories.push(Category {
@@ -481,37 +505,24 @@ fn settings_lost(rule: &super::Rule, precedence: bool) -> Vec<&'static str> {
     lost
 }
 
-/// A term (all its hyphen forms) as a dictionary entry.
-fn entry_of<'t>(mut forms: impl Iterator<Item = &'t Term>) -> std::result::Result<String, String> {
+/// A term (all its hyphen forms) as a dictionary entry: its text as written, when every
+/// word position is one word with at most `*` wildcards.
+fn entry_of<'t>(mut forms: impl Iterator<Item = &'t Term>) -> std::result::Result<String, &'static str> {
     let term = forms.next().ok_or("no words")?;
     if forms.next().is_some() {
-        return Err("hyphenated alternatives make several terms".into());
+        return Err("hyphenated alternatives make several terms");
     }
     if term.gaps.iter().any(|g| matches!(g, Some(n) if *n > 0)) {
-        return Err("a `{N}` gap has no equivalent".into());
+        return Err("`{N}` gaps have no equivalent");
     }
-    let mut words = Vec::new();
-    for (i, pattern) in term.words.iter().enumerate() {
-        let [shape] = pattern.shapes.as_slice() else {
-            return Err("`|` alternatives have no equivalent".into());
-        };
-        let word = match shape {
-            WordShape::Exact(s) => s.clone(),
-            WordShape::Prefix(s) => format!("{s}*"),
-            WordShape::Suffix(s) => format!("*{s}"),
-            WordShape::Contains(s) => format!("*{s}*"),
-            WordShape::Lemma(_) => return Err("a `~lemma` has no equivalent".into()),
-        };
-        // Parts of a hyphenated word are one dictionary word again.
-        if i > 0 && term.gaps[i] == Some(0) {
-            let last: &mut String = words.last_mut().expect("i > 0");
-            last.push('-');
-            last.push_str(&word);
-        } else {
-            words.push(word);
+    for pattern in &term.words {
+        match pattern.shapes.as_slice() {
+            [WordShape::Lemma(_)] => return Err("`~lemmas` have no equivalent"),
+            [_] => {}
+            _ => return Err("`|` alternatives have no equivalent"),
         }
     }
-    Ok(words.join(" "))
+    Ok(term.source.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 /// Writes a dictionary in its format.
