@@ -11,7 +11,9 @@ use common::{csv_rows, root, stdout_of, thema};
 /// The default codebook with the rule `nl-own-accord` removed and `actor.utility` renamed.
 fn edited_codebook(dir: &Path) -> std::path::PathBuf {
     let source = std::fs::read_to_string(root().join("codebooks/proactive-services.toml")).unwrap();
-    let start = source.find("[[codes.rules]]\nname = \"nl-own-accord\"").unwrap();
+    let start = source
+        .find("[[codes.rules]]\nname = \"nl-own-accord\"")
+        .unwrap();
     let end = start + 20 + source[start + 20..].find("[[codes.rules]]").unwrap();
     let mut edited = format!("{}{}", &source[..start], &source[end..]);
     assert_eq!(edited.matches("id = \"actor.utility\"").count(), 1);
@@ -86,7 +88,10 @@ fn diff_lists_exactly_the_segments_that_lose_a_code_and_a_rename_as_a_rename() {
     );
     // The segments that lose initiative are exactly those coded before and not after,
     // computed independently from two runs of `thema code`.
-    let old = coded(&root().join("codebooks/proactive-services.toml"), "proactivity.initiative");
+    let old = coded(
+        &root().join("codebooks/proactive-services.toml"),
+        "proactivity.initiative",
+    );
     let new = coded(&edited, "proactivity.initiative");
     let expected: BTreeSet<(String, String)> = old.difference(&new).cloned().collect();
     assert!(!expected.is_empty());
@@ -113,7 +118,10 @@ fn diff_lists_exactly_the_segments_that_lose_a_code_and_a_rename_as_a_rename() {
         .iter()
         .find(|c| c["code"] == "proactivity.initiative")
         .unwrap();
-    assert_eq!(initiative["segments_lost"].as_u64(), Some(expected.len() as u64));
+    assert_eq!(
+        initiative["segments_lost"].as_u64(),
+        Some(expected.len() as u64)
+    );
 }
 
 #[test]
@@ -122,7 +130,14 @@ fn diff_exit_codes_follow_the_coding() {
     let edited = edited_codebook(dir.path());
     // Same codebook: nothing changes.
     let same = thema()
-        .args(["codebook", "diff", "proactive-services", "codebooks/proactive-services.toml", "samples/", "-q"])
+        .args([
+            "codebook",
+            "diff",
+            "proactive-services",
+            "codebooks/proactive-services.toml",
+            "samples/",
+            "-q",
+        ])
         .output()
         .unwrap();
     assert_eq!(same.status.code(), Some(0));
@@ -132,7 +147,11 @@ fn diff_exit_codes_follow_the_coding() {
     // Only a rename: the codebook changes, the coding does not.
     let source = std::fs::read_to_string(root().join("codebooks/proactive-services.toml")).unwrap();
     let renamed = dir.path().join("renamed.toml");
-    std::fs::write(&renamed, source.replace("id = \"actor.utility\"", "id = \"actor.energy\"")).unwrap();
+    std::fs::write(
+        &renamed,
+        source.replace("id = \"actor.utility\"", "id = \"actor.energy\""),
+    )
+    .unwrap();
     thema()
         .args(["codebook", "diff", "proactive-services"])
         .arg(&renamed)
@@ -155,7 +174,10 @@ fn diff_exit_codes_follow_the_coding() {
     assert_eq!(csv.status.code(), Some(1));
     let (headers, rows) = csv_rows(&String::from_utf8(csv.stdout).unwrap());
     assert_eq!(headers[..4], ["change", "code", "rule", "field"]);
-    assert!(rows.iter().any(|r| r[0] == "segment loses code" && r[2] == "nl-own-accord"));
+    assert!(
+        rows.iter()
+            .any(|r| r[0] == "segment loses code" && r[2] == "nl-own-accord")
+    );
     thema()
         .args(["codebook", "diff", "proactive-services", "no-such.toml"])
         .assert()
@@ -232,12 +254,23 @@ fn embedded_codebooks_are_listed_and_used_by_name() {
     assert!(list.contains("proactive-services"), "{list}");
     assert!(list.contains("personal-service"), "{list}");
     let check = stdout_of(&["codebook", "check", "personal-service"]);
-    assert!(check.starts_with("codebooks/personal-service.toml (embedded): ok: 9 codes"), "{check}");
+    assert!(
+        check.starts_with("codebooks/personal-service.toml (embedded): ok: 9 codes"),
+        "{check}"
+    );
     thema()
         .args(["codebook", "test", "personal-service"])
         .assert()
         .success();
-    let report = stdout_of(&["report", "samples/", "-q", "--codebook", "personal-service", "--format", "csv"]);
+    let report = stdout_of(&[
+        "report",
+        "samples/",
+        "-q",
+        "--codebook",
+        "personal-service",
+        "--format",
+        "csv",
+    ]);
     let (_, rows) = csv_rows(&report);
     for code in [
         "personal.complexity",

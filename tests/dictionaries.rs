@@ -56,15 +56,36 @@ fn every_format_imports_to_the_same_codes_and_terms() {
     let expected: BTreeMap<String, BTreeSet<String>> = [
         (
             "care",
-            set(&["care*", "compassion*", "help*", "kind", "look after", "zorgzaam"]),
+            set(&[
+                "care*",
+                "compassion*",
+                "help*",
+                "kind",
+                "look after",
+                "zorgzaam",
+            ]),
         ),
         (
             "harm",
-            set(&["careless", "geïntimideerd", "harm*", "hurt*", "neglect*", "suffer*"]),
+            set(&[
+                "careless",
+                "geïntimideerd",
+                "harm*",
+                "hurt*",
+                "neglect*",
+                "suffer*",
+            ]),
         ),
         (
             "fairness",
-            set(&["equal*", "fair", "fairly", "justice", "rechtvaardig*", "rights"]),
+            set(&[
+                "equal*",
+                "fair",
+                "fairly",
+                "justice",
+                "rechtvaardig*",
+                "rights",
+            ]),
         ),
     ]
     .into_iter()
@@ -210,14 +231,22 @@ fn thema_code_counts_words_like_the_dictionary_tools() {
     let liwc = count("care.dic");
     assert_eq!(
         liwc,
-        BTreeMap::from([("care".into(), 5), ("fairness".into(), 2), ("harm".into(), 2)])
+        BTreeMap::from([
+            ("care".into(), 5),
+            ("fairness".into(), 2),
+            ("harm".into(), 2)
+        ])
     );
     // quanteda and Lexicoder count a word for every pattern that matches: careless is care*
     // too.
     for file in ["care.yml", "care.lc3"] {
         assert_eq!(
             count(file),
-            BTreeMap::from([("care".into(), 6), ("fairness".into(), 2), ("harm".into(), 2)]),
+            BTreeMap::from([
+                ("care".into(), 6),
+                ("fairness".into(), 2),
+                ("harm".into(), 2)
+            ]),
             "{file}"
         );
     }
@@ -281,7 +310,11 @@ fn every_format_round_trips_through_export() {
         );
         let (first, _) = import(&data(file), &[]);
         let (second, _) = import(exported.to_str().unwrap(), &[]);
-        assert_eq!(codes_and_terms(&first), codes_and_terms(&second), "{file} via {to}");
+        assert_eq!(
+            codes_and_terms(&first),
+            codes_and_terms(&second),
+            "{file} via {to}"
+        );
     }
 }
 
@@ -302,5 +335,8 @@ fn export_lists_what_a_dictionary_cannot_hold() {
         "{stderr}"
     );
     let dic = String::from_utf8(output.stdout).unwrap();
-    assert!(dic.starts_with("%\n1\tProactivity\n\t2\tTaking initiative\n"), "{dic}");
+    assert!(
+        dic.starts_with("%\n1\tProactivity\n\t2\tTaking initiative\n"),
+        "{dic}"
+    );
 }

@@ -63,7 +63,7 @@ pub enum CodebookCommand {
     List,
     /// What changed between two codebook versions and, with INPUTS, what that does to the
     /// coding.
-    Diff(super::codebook_diff::DiffArgs),
+    Diff(Box<super::codebook_diff::DiffArgs>),
     /// Write a codebook as a REFI-QDA codebook (.qdc) or as a dictionary of another tool.
     Export(super::exchange::CodebookExportArgs),
     /// Turn a dictionary (LIWC, WordStat, quanteda, Lexicoder, Yoshikoder) or a REFI-QDA
@@ -125,7 +125,7 @@ pub fn run(command: CodebookCommand) -> Result<ExitCode> {
                 );
             }
         }
-        CodebookCommand::Diff(args) => return Ok(super::codebook_diff::run(args)),
+        CodebookCommand::Diff(args) => return Ok(super::codebook_diff::run(*args)),
         CodebookCommand::Export(args) => super::exchange::codebook_export(args)?,
         CodebookCommand::Import(args) => super::exchange::codebook_import(args)?,
         CodebookCommand::Test { file } => {

@@ -108,7 +108,9 @@ fn diff(args: DiffArgs) -> Result<bool> {
     );
     let text = match args.format {
         DiffFormat::Md => markdown(&names, &structure, coding.as_ref()),
-        DiffFormat::Csv => long_table(&structure, coding.as_ref()).render(crate::output::TableFormat::Csv),
+        DiffFormat::Csv => {
+            long_table(&structure, coding.as_ref()).render(crate::output::TableFormat::Csv)
+        }
         DiffFormat::Json => json_text(&structure, coding.as_ref()),
     };
     write_or_print(output.as_ref(), text.as_bytes())?;
@@ -161,7 +163,9 @@ fn gained_word(gained: bool) -> &'static str {
 }
 
 fn segments_table(coding: &CodingDiff, width: Option<usize>) -> Table {
-    let mut table = Table::new(["code", "segment", "document", "turn", "index", "rule", "text"]);
+    let mut table = Table::new([
+        "code", "segment", "document", "turn", "index", "rule", "text",
+    ]);
     for s in &coding.segments {
         table.rows.push(vec![
             s.code.clone().into(),
@@ -179,8 +183,15 @@ fn segments_table(coding: &CodingDiff, width: Option<usize>) -> Table {
     table
 }
 
-fn markdown(names: &(String, String), structure: &CodebookDiff, coding: Option<&CodingDiff>) -> String {
-    let mut out = format!("# Codebook diff\n\nOld: `{}`\nNew: `{}`\n\n", names.0, names.1);
+fn markdown(
+    names: &(String, String),
+    structure: &CodebookDiff,
+    coding: Option<&CodingDiff>,
+) -> String {
+    let mut out = format!(
+        "# Codebook diff\n\nOld: `{}`\nNew: `{}`\n\n",
+        names.0, names.1
+    );
     out.push_str("## Codebook changes\n\n");
     if structure.changes.is_empty() {
         out.push_str("No changes.\n\n");

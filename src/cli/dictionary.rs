@@ -33,7 +33,11 @@ pub fn import(
             format!(
                 "; {} {} not represented, listed above",
                 imported.notes.len(),
-                if imported.notes.len() == 1 { "entry or setting" } else { "entries or settings" }
+                if imported.notes.len() == 1 {
+                    "entry or setting"
+                } else {
+                    "entries or settings"
+                }
             )
         },
         output
@@ -53,10 +57,7 @@ pub fn import(
 pub fn export(codebook: &Codebook, format: Format) -> (String, usize) {
     let dictionary = from_codebook(codebook, format);
     for note in &dictionary.notes {
-        eprintln!(
-            "thema: not exported: {}:{note}",
-            codebook.path.display()
-        );
+        eprintln!("thema: not exported: {}:{note}", codebook.path.display());
     }
     let entries = dictionary.categories.iter().map(|c| c.entries.len()).sum();
     (write(&dictionary), entries)

@@ -331,7 +331,11 @@ pub fn codebook_export(args: CodebookExportArgs) -> Result<()> {
     };
     write_or_print(output.as_ref(), &bytes)?;
     if let Some(file) = &output {
-        let what = if what.is_empty() { String::new() } else { format!("{what} ") };
+        let what = if what.is_empty() {
+            String::new()
+        } else {
+            format!("{what} ")
+        };
         println!(
             "{}: wrote {what}{} codes to {}",
             codebook.path.display(),

@@ -164,7 +164,9 @@ pub fn rule_facets(rule: &Rule, defaults: &Defaults) -> Vec<Facet> {
         RuleKind::Derived { from, not_from } => {
             out.push(Facet::many(
                 "from",
-                from.iter().map(|alternatives| alternatives.join("|")).collect(),
+                from.iter()
+                    .map(|alternatives| alternatives.join("|"))
+                    .collect(),
             ));
             if !not_from.is_empty() {
                 out.push(Facet::many("not_from", not_from.clone()));

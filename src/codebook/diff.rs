@@ -223,13 +223,18 @@ pub fn compare(old: &Version<'_>, new: &Version<'_>) -> CodebookDiff {
         ("description", &o.description, &n.description),
     ] {
         if ov != nv {
-            diff.changes.push(change(ChangeKind::Header, "", "", field, ov, nv));
+            diff.changes
+                .push(change(ChangeKind::Header, "", "", field, ov, nv));
         }
     }
-    compare_facets(&old.defaults.facets(), &new.defaults.facets(), |key, ov, nv| {
-        diff.changes
-            .push(change(ChangeKind::Defaults, "", "", key, &ov, &nv));
-    });
+    compare_facets(
+        &old.defaults.facets(),
+        &new.defaults.facets(),
+        |key, ov, nv| {
+            diff.changes
+                .push(change(ChangeKind::Defaults, "", "", key, &ov, &nv));
+        },
+    );
     let languages: BTreeSet<&String> = o.languages.keys().chain(n.languages.keys()).collect();
     for language in languages {
         let facets = |cb: &Codebook| {
@@ -312,7 +317,13 @@ fn change(kind: ChangeKind, code: &str, rule: &str, field: &str, old: &str, new:
     }
 }
 
-fn compare_code(old: &Version<'_>, new: &Version<'_>, was: &Code, code: &Code, out: &mut Vec<Change>) {
+fn compare_code(
+    old: &Version<'_>,
+    new: &Version<'_>,
+    was: &Code,
+    code: &Code,
+    out: &mut Vec<Change>,
+) {
     if was.id != code.id {
         out.push(change(
             ChangeKind::CodeRenamed,
@@ -339,10 +350,7 @@ fn compare_code(old: &Version<'_>, new: &Version<'_>, was: &Code, code: &Code, o
     }
     let same_name = |i: usize, j: usize| {
         let (a, b) = (&was.rules[i].name, &code.rules[j].name);
-        match (
-            automatic_number(a, &was.id),
-            automatic_number(b, &code.id),
-        ) {
+        match (automatic_number(a, &was.id), automatic_number(b, &code.id)) {
             (Some(x), Some(y)) => x == y,
             (None, None) => a == b,
             _ => false,
@@ -409,7 +417,11 @@ fn by_segment(codings: &[Coding], renamed: &BTreeMap<String, String>) -> Segment
     let mut out = SegmentCodes::new();
     for coding in codings {
         let code = renamed.get(&coding.code).unwrap_or(&coding.code).clone();
-        let rules = out.entry(coding.segment).or_default().entry(code).or_default();
+        let rules = out
+            .entry(coding.segment)
+            .or_default()
+            .entry(code)
+            .or_default();
         if !rules.contains(&coding.rule) {
             rules.push(coding.rule.clone());
         }
@@ -534,15 +546,34 @@ mod tests {
             .replace("negated = 'drop'", "negated = 'keep'")
             .replace("['niet', 'geen']", "['niet', 'nooit']")
             .replace("id = 'a.b'\nlabel = 'B'", "id = 'a.b'\nlabel = 'Bee'")
-            .replace("name = 'visit'\nterms = ['langs']", "name = 'visit'\nterms = ['langs', 'bezoek']\nsarcastic = 'drop'")
-            .replace("agent = 'organisation'", "agent = 'respondent'\nquestion = ['brief']\nanswer = 'yes'");
+            .replace(
+                "name = 'visit'\nterms = ['langs']",
+                "name = 'visit'\nterms = ['langs', 'bezoek']\nsarcastic = 'drop'",
+            )
+            .replace(
+                "agent = 'organisation'",
+                "agent = 'respondent'\nquestion = ['brief']\nanswer = 'yes'",
+            );
         let (old_cb, old_src) = version(OLD);
         let (new_cb, new_src) = version(&new_source);
-        let diff = compare(&Version::new(&old_cb, &old_src), &Version::new(&new_cb, &new_src));
+        let diff = compare(
+            &Version::new(&old_cb, &old_src),
+            &Version::new(&new_cb, &new_src),
+        );
         let lines: Vec<String> = diff
             .changes
             .iter()
-            .map(|c| format!("{}|{}|{}|{}|{}|{}", c.kind.as_str(), c.code, c.rule, c.field, c.old, c.new))
+            .map(|c| {
+                format!(
+                    "{}|{}|{}|{}|{}|{}",
+                    c.kind.as_str(),
+                    c.code,
+                    c.rule,
+                    c.field,
+                    c.old,
+                    c.new
+                )
+            })
             .collect();
         assert_eq!(
             lines,
@@ -567,14 +598,26 @@ mod tests {
         let new_source = OLD.replace("id = 'c'", "id = 'd'");
         let (old_cb, old_src) = version(OLD);
         let (new_cb, new_src) = version(&new_source);
-        let diff = compare(&Version::new(&old_cb, &old_src), &Version::new(&new_cb, &new_src));
+        let diff = compare(
+            &Version::new(&old_cb, &old_src),
+            &Version::new(&new_cb, &new_src),
+        );
         assert_eq!(diff.renamed.get("c").map(String::as_str), Some("d"));
         assert_eq!(diff.changes.len(), 1, "{:?}", diff.changes);
         assert_eq!(diff.changes[0].kind, ChangeKind::CodeRenamed);
-        let removed = OLD.replace("[[codes]]\nid = 'c'\n[[codes.rules]]\nterms = ['brief']\nagent = 'organisation'\n", "");
+        let removed = OLD.replace(
+            "[[codes]]\nid = 'c'\n[[codes.rules]]\nterms = ['brief']\nagent = 'organisation'\n",
+            "",
+        );
         let (gone, gone_src) = version(&removed);
-        let diff = compare(&Version::new(&old_cb, &old_src), &Version::new(&gone, &gone_src));
+        let diff = compare(
+            &Version::new(&old_cb, &old_src),
+            &Version::new(&gone, &gone_src),
+        );
         assert_eq!(diff.changes.len(), 1);
-        assert_eq!((diff.changes[0].kind, diff.changes[0].code.as_str()), (ChangeKind::CodeRemoved, "c"));
+        assert_eq!(
+            (diff.changes[0].kind, diff.changes[0].code.as_str()),
+            (ChangeKind::CodeRemoved, "c")
+        );
     }
 }

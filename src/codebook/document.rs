@@ -158,9 +158,7 @@ fn facet_clause(facet: &Facet) -> Vec<Inline> {
             "only when {} acts in the clause",
             agent_words(&first)
         ))),
-        "window" => out.push(text(format!(
-            "context looked for within {first} words"
-        ))),
+        "window" => out.push(text(format!("context looked for within {first} words"))),
         "language" => out.extend([text("only in segments in "), code(first)]),
         "role" => out.push(text(format!("only in {first} turns"))),
         "speaker" => out.extend([text("only in turns of speaker "), code(first)]),
@@ -202,7 +200,10 @@ fn field(name: &str, value: Vec<Inline>) -> Block {
 fn code_blocks(code_: &Code, labels: &str, defaults: &Defaults, out: &mut Vec<Block>) {
     out.push(Block::Heading(
         3,
-        vec![code(code_.id.clone()), text(format!(" {}", code_.label(labels)))],
+        vec![
+            code(code_.id.clone()),
+            text(format!(" {}", code_.label(labels))),
+        ],
         Some(anchor(&code_.id)),
     ));
     let facets = code_facets(code_);
@@ -247,7 +248,12 @@ fn code_blocks(code_: &Code, labels: &str, defaults: &Defaults, out: &mut Vec<Bl
             out.push(Block::List(
                 items
                     .iter()
-                    .map(|item| (0, vec![text(item.split_whitespace().collect::<Vec<_>>().join(" "))]))
+                    .map(|item| {
+                        (
+                            0,
+                            vec![text(item.split_whitespace().collect::<Vec<_>>().join(" "))],
+                        )
+                    })
                     .collect(),
             ));
         }
@@ -303,7 +309,11 @@ fn blocks(codebook: &Codebook, source: &str, labels: &str) -> Vec<Block> {
             })
             .collect(),
     ));
-    out.push(Block::Heading(2, vec![text("How the rules read a segment")], None));
+    out.push(Block::Heading(
+        2,
+        vec![text("How the rules read a segment")],
+        None,
+    ));
     let mut conventions = vec![text(
         "A rule codes a segment of respondent speech when its terms occur in it. Unless a rule says otherwise, ",
     )];
@@ -452,7 +462,9 @@ ul ul{margin:0}li{margin:.15rem 0}@media print{body{max-width:none}h3{break-afte
 
 /// The codebook as one self-contained HTML page (no scripts, no external resources).
 pub fn html(codebook: &Codebook, source: &str, labels: &str) -> String {
-    let mut out = String::from("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    let mut out = String::from(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
+    );
     let _ = writeln!(
         out,
         "<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>",
@@ -524,9 +536,17 @@ mod tests {
         let start = page.find("<h2>Code tree</h2>").unwrap();
         let end = page.find("<h2>How the rules").unwrap();
         let tree = &page[start..end];
-        assert_eq!(tree.matches("<ul>").count(), tree.matches("</ul>").count(), "{tree}");
+        assert_eq!(
+            tree.matches("<ul>").count(),
+            tree.matches("</ul>").count(),
+            "{tree}"
+        );
         assert_eq!(tree.matches("<li>").count(), 3, "{tree}");
-        assert_eq!(tree.matches("<li>").count(), tree.matches("</li>").count(), "{tree}");
+        assert_eq!(
+            tree.matches("<li>").count(),
+            tree.matches("</li>").count(),
+            "{tree}"
+        );
     }
 
     #[test]
@@ -534,8 +554,17 @@ mod tests {
         let cb = Codebook::from_source(Path::new("cb.toml"), SOURCE).unwrap();
         let md = markdown(&cb, SOURCE, "en");
         assert!(md.contains("### `a` Top \\*level\\*\n"), "{md}");
-        assert!(md.contains("**Definition.** First.\n\nSecond \\<i\\>x\\</i\\>.\n"), "{md}");
-        assert!(md.contains("- `r`: the term `bel*`; a negated match codes `a` instead."), "{md}");
-        assert!(md.contains("- `a` Top \\*level\\*\n  - `a.b` a.b\n- `c` c\n"), "{md}");
+        assert!(
+            md.contains("**Definition.** First.\n\nSecond \\<i\\>x\\</i\\>.\n"),
+            "{md}"
+        );
+        assert!(
+            md.contains("- `r`: the term `bel*`; a negated match codes `a` instead."),
+            "{md}"
+        );
+        assert!(
+            md.contains("- `a` Top \\*level\\*\n  - `a.b` a.b\n- `c` c\n"),
+            "{md}"
+        );
     }
 }

@@ -39,9 +39,7 @@ impl Embedded {
 
     /// The embedded codebook a codebook was read from (by its `path`).
     pub fn of(codebook: &Codebook) -> Option<&'static Embedded> {
-        EMBEDDED
-            .iter()
-            .find(|e| codebook.path == Path::new(e.path))
+        EMBEDDED.iter().find(|e| codebook.path == Path::new(e.path))
     }
 
     /// Parses it.
@@ -110,9 +108,6 @@ mod tests {
             assert!(Embedded::of(&codebook).is_some());
         }
         let err = load(Some(Path::new("no-such-codebook"))).unwrap_err();
-        assert!(
-            err.to_string().contains("personal-service"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("personal-service"), "{err}");
     }
 }

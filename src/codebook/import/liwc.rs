@@ -2,15 +2,15 @@
 //!
 //! ```text
 //! %
-//! 1	posemo
-//! 2	negemo
-//! 	3	anger
+//! 1→posemo
+//! 2→negemo
+//! →3→anger
 //! %
-//! good	1
-//! hate*	2	3
+//! good→1
+//! hate*→2→3
 //! ```
 //!
-//! The category table stands between two `%` lines: a number and a name per line, tabs
+//! (`→` is a tab.) The category table stands between two `%` lines: a number and a name per line, tabs
 //! before the number nesting a category under the one above (LIWC-22). Then one word or
 //! phrase per line with the numbers of its categories; `*` ends a wildcard. LIWC counts a
 //! word for its most specific entry only (`care` before `car*`); [`Precedence`] gives the
@@ -34,7 +34,10 @@ pub fn read(text: &str, dictionary: &mut Dictionary) -> Result<(), Failure> {
         .filter(|(_, l)| !l.trim().is_empty())
         .collect();
     let Some(&(open, first)) = lines.first() else {
-        return Err((1, "an empty dictionary: LIWC files start with a `%` line".into()));
+        return Err((
+            1,
+            "an empty dictionary: LIWC files start with a `%` line".into(),
+        ));
     };
     if first.trim() != "%" {
         return Err((
@@ -45,7 +48,11 @@ pub fn read(text: &str, dictionary: &mut Dictionary) -> Result<(), Failure> {
             ),
         ));
     }
-    let Some(close_at) = lines[1..].iter().position(|(_, l)| l.trim() == "%").map(|p| p + 1) else {
+    let Some(close_at) = lines[1..]
+        .iter()
+        .position(|(_, l)| l.trim() == "%")
+        .map(|p| p + 1)
+    else {
         return Err((
             open,
             "the category table opened by this `%` is never closed by a second `%` line".into(),
@@ -94,10 +101,16 @@ pub fn read(text: &str, dictionary: &mut Dictionary) -> Result<(), Failure> {
     };
     for &(line, raw) in &lines[close_at + 1..] {
         if raw.trim() == "%" {
-            return Err((line, "a third `%` line: the category table was already closed".into()));
+            return Err((
+                line,
+                "a third `%` line: the category table was already closed".into(),
+            ));
         }
         let fields: Vec<&str> = if raw.contains('\t') {
-            raw.split('\t').map(str::trim).filter(|f| !f.is_empty()).collect()
+            raw.split('\t')
+                .map(str::trim)
+                .filter(|f| !f.is_empty())
+                .collect()
         } else {
             raw.split_whitespace().collect()
         };

@@ -175,7 +175,10 @@ fn entry_term(text: &str) -> std::result::Result<String, String> {
     if joined.is_empty() {
         return Err("an empty entry".into());
     }
-    if let Some(c) = joined.chars().find(|c| matches!(c, '?' | '|' | '{' | '}' | '~')) {
+    if let Some(c) = joined
+        .chars()
+        .find(|c| matches!(c, '?' | '|' | '{' | '}' | '~'))
+    {
         return Err(format!(
             "`{c}` has no equivalent in thema terms (only `*` at the start or end of a word)"
         ));
@@ -215,7 +218,8 @@ pub fn to_codebook(path: &Path, dictionary: &Dictionary) -> Result<Imported> {
     let mut ids: BTreeMap<Vec<String>, String> = BTreeMap::new();
     let mut used: Vec<String> = Vec::new();
     let mut codes: Vec<(String, &Category, Vec<RuleOut>)> = Vec::new();
-    let precedence = matches!(dictionary.format, Format::Liwc).then(|| liwc::Precedence::of(dictionary));
+    let precedence =
+        matches!(dictionary.format, Format::Liwc).then(|| liwc::Precedence::of(dictionary));
     let mut term_count = 0;
     for category in &dictionary.categories {
         let parent = ids.get(&category.path[..category.path.len() - 1]).cloned();
@@ -317,13 +321,17 @@ fn toml_list(items: &[String]) -> String {
             line = String::from(" ");
         }
         let _ = write!(line, " {q},");
-        }
+    }
     out.push_str(line.trim_end());
     out.push_str("\n]");
     out
 }
 
-fn write_toml(path: &Path, dictionary: &Dictionary, codes: &[(String, &Category, Vec<RuleOut>)]) -> String {
+fn write_toml(
+    path: &Path,
+    dictionary: &Dictionary,
+    codes: &[(String, &Category, Vec<RuleOut>)],
+) -> String {
     let file_name = path
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
@@ -425,8 +433,8 @@ pub fn from_codebook(codebook: &Codebook, format: Format) -> Dictionary {
                 );
                 continue;
             };
-            let precedence = rule.name.starts_with(&format!("{}:", code.id))
-                && matches!(format, Format::Liwc);
+            let precedence =
+                rule.name.starts_with(&format!("{}:", code.id)) && matches!(format, Format::Liwc);
             let settings = settings_lost(rule, precedence);
             if !settings.is_empty() {
                 dictionary.note(
@@ -507,7 +515,9 @@ fn settings_lost(rule: &super::Rule, precedence: bool) -> Vec<&'static str> {
 
 /// A term (all its hyphen forms) as a dictionary entry: its text as written, when every
 /// word position is one word with at most `*` wildcards.
-fn entry_of<'t>(mut forms: impl Iterator<Item = &'t Term>) -> std::result::Result<String, &'static str> {
+fn entry_of<'t>(
+    mut forms: impl Iterator<Item = &'t Term>,
+) -> std::result::Result<String, &'static str> {
     let term = forms.next().ok_or("no words")?;
     if forms.next().is_some() {
         return Err("hyphenated alternatives make several terms");

@@ -23,12 +23,8 @@ type Failure = (usize, String);
 
 /// Reads quanteda YAML into `dictionary`.
 pub fn read(text: &str, dictionary: &mut Dictionary) -> Result<(), Failure> {
-    let documents = MarkedYaml::load_from_str(text).map_err(|e| {
-        (
-            e.marker().line(),
-            format!("invalid YAML: {}", e.info()),
-        )
-    })?;
+    let documents = MarkedYaml::load_from_str(text)
+        .map_err(|e| (e.marker().line(), format!("invalid YAML: {}", e.info())))?;
     let Some(root) = documents.first() else {
         return Err((1, "an empty YAML file".into()));
     };
@@ -104,7 +100,10 @@ fn patterns(
     for item in items {
         let line = item.span.start.line();
         match scalar_text(source, item) {
-            Some(text) => dictionary.category(path, line).entries.push(Entry { text, line }),
+            Some(text) => dictionary
+                .category(path, line)
+                .entries
+                .push(Entry { text, line }),
             None => {
                 return Err((
                     line,
@@ -143,10 +142,9 @@ pub fn write(dictionary: &Dictionary) -> String {
     for (i, category) in dictionary.categories.iter().enumerate() {
         let depth = category.path.len() - 1;
         let indent = "  ".repeat(depth);
-        let has_children = dictionary
-            .categories
-            .get(i + 1)
-            .is_some_and(|next| next.path.len() > category.path.len() && next.path.starts_with(&category.path));
+        let has_children = dictionary.categories.get(i + 1).is_some_and(|next| {
+            next.path.len() > category.path.len() && next.path.starts_with(&category.path)
+        });
         let name = quoted(category.path.last().map_or("", String::as_str));
         if has_children {
             let _ = writeln!(out, "{indent}{name}:");

@@ -2,13 +2,13 @@
 //!
 //! ```text
 //! POSITIVE
-//! 	GOOD (1)
-//! 	WELL DONE (1)
-//! 	PRAISE
-//! 		COMPLIMENT* (1)
+//! →GOOD (1)
+//! →WELL DONE (1)
+//! →PRAISE
+//! →→COMPLIMENT* (1)
 //! ```
 //!
-//! A line without a `(weight)` is a category, one with it an entry of the category it is
+//! (`→` is a tab.) A line without a `(weight)` is a category, one with it an entry of the category it is
 //! indented under; each level is one tab (or, in files that use spaces, the indent of the
 //! first indented line). A weight other than 1 has no equivalent (every match counts once)
 //! and is noted.
@@ -24,7 +24,11 @@ fn entry_and_weight(text: &str) -> Option<(&str, &str)> {
     let inner = text.strip_suffix(')')?;
     let open = inner.rfind('(')?;
     let weight = &inner[open + 1..];
-    if weight.is_empty() || !weight.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-') {
+    if weight.is_empty()
+        || !weight
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == '-')
+    {
         return None;
     }
     Some((inner[..open].trim_end(), weight))
@@ -105,7 +109,11 @@ pub fn read(text: &str, dictionary: &mut Dictionary) -> Result<(), Failure> {
         }
     }
     if dictionary.categories.is_empty() {
-        return Err((1, "no categories: a WordStat file has category lines and indented `ENTRY (1)` lines".into()));
+        return Err((
+            1,
+            "no categories: a WordStat file has category lines and indented `ENTRY (1)` lines"
+                .into(),
+        ));
     }
     Ok(())
 }

@@ -63,14 +63,20 @@ fn node(element: &Element, path: &[String], dictionary: &mut Dictionary) -> Resu
         "pnode" => {
             let text = name()?;
             if path.is_empty() {
-                return Err((element.line, format!("pattern {text:?} stands outside any <cnode>")));
+                return Err((
+                    element.line,
+                    format!("pattern {text:?} stands outside any <cnode>"),
+                ));
             }
             dictionary.category(path, element.line).entries.push(Entry {
                 text,
                 line: element.line,
             });
         }
-        other => dictionary.note(element.line, format!("<{other}> is not a Yoshikoder node; left out")),
+        other => dictionary.note(
+            element.line,
+            format!("<{other}> is not a Yoshikoder node; left out"),
+        ),
     }
     Ok(())
 }
