@@ -6,7 +6,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use common::{csv_rows, root, stdout_of, thema};
+use common::{codings_of, csv_rows, root, stdout_of, thema};
 
 /// The default codebook with the rule `nl-own-accord` removed and `actor.utility` renamed.
 fn edited_codebook(dir: &Path) -> std::path::PathBuf {
@@ -25,16 +25,7 @@ fn edited_codebook(dir: &Path) -> std::path::PathBuf {
 
 /// (document, segment) pairs coded `code` by `thema code samples/` with `codebook`.
 fn coded(codebook: &Path, code: &str) -> BTreeSet<(String, String)> {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
-    thema()
-        .args(["code", "samples/", "-q", "--codebook"])
-        .arg(codebook)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
-    let (headers, rows) = csv_rows(&std::fs::read_to_string(out.join("codings.csv")).unwrap());
+    let (headers, rows) = codings_of("samples/", codebook);
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
     rows.iter()
         .filter(|r| r[col("code")] == code)
@@ -42,16 +33,21 @@ fn coded(codebook: &Path, code: &str) -> BTreeSet<(String, String)> {
         .collect()
 }
 
+/// `thema codebook diff OLD NEW samples/ --format FORMAT`.
+fn diff_on_samples(old: &str, new: &Path, format: &str) -> std::process::Output {
+    thema()
+        .args(["codebook", "diff", old])
+        .arg(new)
+        .args(["samples/", "-q", "--format", format])
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn diff_lists_exactly_the_segments_that_lose_a_code_and_a_rename_as_a_rename() {
     let dir = tempfile::tempdir().unwrap();
     let edited = edited_codebook(dir.path());
-    let output = thema()
-        .args(["codebook", "diff", "codebooks/proactive-services.toml"])
-        .arg(&edited)
-        .args(["samples/", "-q", "--format", "json"])
-        .output()
-        .unwrap();
+    let output = diff_on_samples("codebooks/proactive-services.toml", &edited, "json");
     assert_eq!(
         output.status.code(),
         Some(1),
@@ -165,12 +161,7 @@ fn diff_exit_codes_follow_the_coding() {
         .assert()
         .code(1);
     // The edited codebook changes the coding; an error exits 2.
-    let csv = thema()
-        .args(["codebook", "diff", "proactive-services"])
-        .arg(&edited)
-        .args(["samples/", "-q", "--format", "csv"])
-        .output()
-        .unwrap();
+    let csv = diff_on_samples("proactive-services", &edited, "csv");
     assert_eq!(csv.status.code(), Some(1));
     let (headers, rows) = csv_rows(&String::from_utf8(csv.stdout).unwrap());
     assert_eq!(headers[..4], ["change", "code", "rule", "field"]);

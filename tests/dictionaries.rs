@@ -6,7 +6,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use common::{csv_rows, thema};
+use common::{codings_of, thema};
 use thema::codebook::{Codebook, RuleKind};
 
 const FORMATS: [&str; 5] = ["dic", "cat", "yml", "lc3", "ykd"];
@@ -194,16 +194,7 @@ fn malformed_dictionaries_fail_with_file_and_line() {
 
 /// Codings per code of `thema code` on the care interview with `codebook`.
 fn counts(codebook: &Path) -> BTreeMap<String, usize> {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
-    thema()
-        .args(["code", &data("care-interview.txt"), "-q", "--codebook"])
-        .arg(codebook)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
-    let (headers, rows) = csv_rows(&std::fs::read_to_string(out.join("codings.csv")).unwrap());
+    let (headers, rows) = codings_of(&data("care-interview.txt"), codebook);
     let code = headers.iter().position(|h| h == "code").unwrap();
     let mut counts = BTreeMap::new();
     for row in rows {

@@ -44,11 +44,7 @@ pub fn import(
             .map(|f| format!("; wrote {}", f.path.display()))
             .unwrap_or_default()
     );
-    if output.is_some() {
-        println!("{message}");
-    } else {
-        eprintln!("thema: {message}");
-    }
+    super::say_done(&message, output.is_some());
     Ok(())
 }
 

@@ -382,11 +382,7 @@ pub fn codebook_import(args: CodebookImportArgs) -> Result<()> {
             .map(|f| format!(" into {}", f.path.display()))
             .unwrap_or_default()
     );
-    if output.is_some() {
-        println!("{message}");
-    } else {
-        eprintln!("thema: {message}");
-    }
+    super::say_done(&message, output.is_some());
     Ok(())
 }
 

@@ -367,6 +367,16 @@ pub fn write_or_print(output: Option<&OutputFile>, bytes: &[u8]) -> Result<()> {
     }
 }
 
+/// Says what was written: on standard output when the result went to a file, else on
+/// standard error (standard output holds the result).
+pub fn say_done(message: &str, to_file: bool) {
+    if to_file {
+        println!("{message}");
+    } else {
+        eprintln!("thema: {message}");
+    }
+}
+
 /// Writes a table in `format` to the output file, or prints it (an Excel workbook has one
 /// sheet named `sheet`).
 pub fn emit(

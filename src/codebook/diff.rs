@@ -388,25 +388,20 @@ fn compare_code(
             ));
         });
     }
-    for j in added {
-        out.push(change(
-            ChangeKind::RuleAdded,
-            &code.id,
-            &code.rules[j].name,
-            "",
-            "",
-            &rule_line(&new_facets[j]),
-        ));
-    }
-    for i in old_left {
-        out.push(change(
-            ChangeKind::RuleRemoved,
-            &code.id,
-            &was.rules[i].name,
-            "",
-            &rule_line(&old_facets[i]),
-            "",
-        ));
+    let added = added
+        .into_iter()
+        .map(|j| (ChangeKind::RuleAdded, &code.rules[j], &new_facets[j]));
+    let removed = old_left
+        .into_iter()
+        .map(|i| (ChangeKind::RuleRemoved, &was.rules[i], &old_facets[i]));
+    for (kind, rule, facets) in added.chain(removed) {
+        let line = rule_line(facets);
+        let (old, new) = if kind == ChangeKind::RuleAdded {
+            ("", line.as_str())
+        } else {
+            (line.as_str(), "")
+        };
+        out.push(change(kind, &code.id, &rule.name, "", old, new));
     }
 }
 

@@ -20,7 +20,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use super::{Codebook, RuleKind, Term, WordShape};
-use crate::refi::codes::{slug, toml_string};
+use crate::refi::codes::{slug, toml_string, unique_id};
 use crate::{Error, Result};
 
 /// A dictionary format.
@@ -229,12 +229,7 @@ pub fn to_codebook(path: &Path, dictionary: &Dictionary) -> Result<Imported> {
             Some(p) => format!("{p}.{part}"),
             None => part,
         };
-        let mut id = wanted.clone();
-        let mut n = 2;
-        while used.contains(&id) {
-            id = format!("{wanted}_{n}");
-            n += 1;
-        }
+        let id = unique_id(&wanted, |id| used.iter().any(|u| u == id));
         if id != wanted {
             notes.push(format!(
                 "{file}:{}: category {name:?}: id `{wanted}` is taken; using `{id}`",

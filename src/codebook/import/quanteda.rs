@@ -118,21 +118,10 @@ fn patterns(
     Ok(())
 }
 
-/// A YAML double-quoted string.
+/// A YAML double-quoted string: its escapes (`\"`, `\\`, `\n`, `\t`, `\uXXXX`) are those of a
+/// TOML basic string.
 fn quoted(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    crate::refi::codes::toml_string(text)
 }
 
 /// Writes `dictionary` as quanteda YAML (patterns of a category with subcategories under
