@@ -9,7 +9,6 @@ use clap::{Args, Subcommand};
 use super::{InputArgs, check_output, write_or_print};
 use crate::Error;
 use crate::Result;
-use crate::codebook::Codebook;
 use crate::ingest::human::{Overlap, read_all_codings};
 use crate::output::OutputFile;
 use crate::refi::import::{ImportOptions, import_project};
@@ -91,32 +90,84 @@ pub struct ImportQdpxArgs {
 }
 
 /// Arguments of `thema codebook export`.
+///
+/// `--to` writes the codebook's `terms` rules as a dictionary of another tool: one category
+/// per code (nested for child codes where the format nests), the terms as entries. What the
+/// format cannot hold (regex, near and derived rules, lemmas, `|` alternatives, gaps,
+/// context settings) is listed on standard error.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  thema codebook export --qdc -o codes.qdc\n  thema codebook export --qdc -o codes.qdc my-codes.toml --force"
+    group(clap::ArgGroup::new("target").required(true).args(["qdc", "to"])),
+    after_help = "Examples:\n  thema codebook export --qdc -o codes.qdc\n  thema codebook export --qdc -o codes.qdc my-codes.toml --force\n  thema codebook export imported.toml --to liwc -o dictionary.dic"
 )]
 pub struct CodebookExportArgs {
-    /// Codebook TOML file [default: the embedded proactive-services codebook].
+    /// Codebook TOML file or embedded codebook name [default: the embedded proactive-services codebook].
     file: Option<PathBuf>,
     /// Write the REFI-QDA codebook exchange format (.qdc).
-    #[arg(long, required = true)]
+    #[arg(long)]
     qdc: bool,
+    /// Write a dictionary in this format.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    to: Option<crate::codebook::import::Format>,
     /// Write to this file instead of standard output.
-    #[arg(long, short, value_name = "FILE.qdc")]
+    #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
     /// Replace an existing output file.
     #[arg(long)]
     force: bool,
 }
 
+/// The formats `thema codebook import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImportFrom {
+    /// A REFI-QDA codebook (.qdc) or project (.qdpx, .qde).
+    Qdc,
+    /// LIWC / LIWC-22 .dic (also the moral foundations dictionaries).
+    Liwc,
+    /// WordStat .cat.
+    Wordstat,
+    /// quanteda YAML (.yml, .yaml).
+    Quanteda,
+    /// Lexicoder .lc3 / .lcd (also the Lexicoder Sentiment Dictionary).
+    Lexicoder,
+    /// Yoshikoder .ykd (XML).
+    Yoshikoder,
+}
+
+impl ImportFrom {
+    /// The dictionary format, `None` for REFI-QDA.
+    fn dictionary(self) -> Option<crate::codebook::import::Format> {
+        use crate::codebook::import::Format;
+        match self {
+            ImportFrom::Qdc => None,
+            ImportFrom::Liwc => Some(Format::Liwc),
+            ImportFrom::Wordstat => Some(Format::Wordstat),
+            ImportFrom::Quanteda => Some(Format::Quanteda),
+            ImportFrom::Lexicoder => Some(Format::Lexicoder),
+            ImportFrom::Yoshikoder => Some(Format::Yoshikoder),
+        }
+    }
+}
+
 /// Arguments of `thema codebook import`.
+///
+/// Dictionaries: each category becomes a code (nested categories dotted ids, the name its
+/// label), its entries the terms of a rule with their `*` wildcards. The file is decoded like
+/// transcripts (UTF-8, UTF-16 with a byte-order mark, else Windows-1252). What a codebook
+/// cannot hold (weights, `?` wildcards, conditional LIWC entries, emoticons) is listed with
+/// its line on standard error; a malformed file stops with its line. The codebook keeps
+/// negated, hypothetical and other matches, so `thema code` counts like the dictionary tool.
+/// A REFI-QDA codebook gives codes without rules.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  thema codebook import codes.qdc -o codebook.toml\n  thema codebook import project.qdpx -o codebook.toml --force"
+    after_help = "Examples:\n  thema codebook import LIWC2015.dic -o liwc.toml\n  thema codebook import LSD2015.lc3 -o sentiment.toml\n  thema codebook import moral-foundations.dic -o mfd.toml && thema report interviews/ --codebook mfd.toml\n  thema codebook import codes.qdc -o codebook.toml\n  thema codebook import project.qdpx -o codebook.toml --force"
 )]
 pub struct CodebookImportArgs {
-    /// A REFI-QDA codebook (.qdc), or a project (.qdpx, .qde) whose code book to take.
+    /// The dictionary or REFI-QDA file.
     file: PathBuf,
+    /// Its format [default: from the extension: .dic .cat .yml/.yaml .lc3/.lcd .ykd .qdc/.qdpx/.qde].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    from: Option<ImportFrom>,
     /// Write the codebook TOML to this file instead of standard output.
     #[arg(long, short, value_name = "FILE.toml")]
     output: Option<PathBuf>,
@@ -266,16 +317,26 @@ pub fn run_import(command: ImportCommand) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `thema codebook export --qdc`.
+/// `thema codebook export --qdc | --to FORMAT`.
 pub fn codebook_export(args: CodebookExportArgs) -> Result<()> {
-    debug_assert!(args.qdc);
     let output = check_output(args.output.as_deref(), args.force)?;
-    let codebook = Codebook::load(args.file.as_deref())?;
-    let xml = export_codebook(&codebook)?;
-    write_or_print(output.as_ref(), xml.as_bytes())?;
+    let codebook = crate::codebook::embedded::load(args.file.as_deref())?;
+    let (bytes, what) = match args.to {
+        Some(format) => {
+            let (text, entries) = super::dictionary::export(&codebook, format);
+            (text.into_bytes(), format!("{entries} entries of"))
+        }
+        None => (export_codebook(&codebook)?.into_bytes(), String::new()),
+    };
+    write_or_print(output.as_ref(), &bytes)?;
     if let Some(file) = &output {
+        let what = if what.is_empty() {
+            String::new()
+        } else {
+            format!("{what} ")
+        };
         println!(
-            "{}: wrote {} codes to {}",
+            "{}: wrote {what}{} codes to {}",
             codebook.path.display(),
             codebook.codes.len(),
             file.path.display()
@@ -288,6 +349,21 @@ pub fn codebook_export(args: CodebookExportArgs) -> Result<()> {
 pub fn codebook_import(args: CodebookImportArgs) -> Result<()> {
     let output = check_output(args.output.as_deref(), args.force)?;
     let bytes = read(&args.file)?;
+    let refi_extension = args
+        .file
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| ["qdc", "qdpx", "qde"].contains(&e.to_ascii_lowercase().as_str()));
+    let dictionary = match args.from {
+        Some(from) => from.dictionary(),
+        None if refi_extension => None,
+        None => {
+            return super::dictionary::import(&args.file, &bytes, None, output.as_ref());
+        }
+    };
+    if let Some(format) = dictionary {
+        return super::dictionary::import(&args.file, &bytes, Some(format), output.as_ref());
+    }
     let imported = import_codebook(&args.file, &bytes)?;
     for warning in &imported.codes.warnings {
         eprintln!("thema: warning: {warning}");
@@ -305,11 +381,7 @@ pub fn codebook_import(args: CodebookImportArgs) -> Result<()> {
             .map(|f| format!(" into {}", f.path.display()))
             .unwrap_or_default()
     );
-    if output.is_some() {
-        println!("{message}");
-    } else {
-        eprintln!("thema: {message}");
-    }
+    super::say_done(&message, output.is_some());
     Ok(())
 }
 

@@ -4,8 +4,10 @@ mod agree;
 mod chart;
 mod code;
 mod codebook;
+mod codebook_diff;
 mod compare;
 mod cooccur;
+mod dictionary;
 mod evaluate;
 mod exchange;
 mod ingest;
@@ -402,7 +404,7 @@ impl InputArgs {
 
     /// The codebook: `--codebook`, else the study file's, else the embedded default.
     pub fn codebook(&self, study: &Study) -> Result<Codebook> {
-        Codebook::load(self.codebook.as_deref().or(study.codebook.as_deref()))
+        crate::codebook::embedded::load(self.codebook.as_deref().or(study.codebook.as_deref()))
     }
 
     /// Reads and codes the inputs.
@@ -466,6 +468,16 @@ pub fn write_or_print(output: Option<&OutputFile>, bytes: &[u8]) -> Result<()> {
                     message: e.to_string(),
                 })
         }
+    }
+}
+
+/// Says what was written: on standard output when the result went to a file, else on
+/// standard error (standard output holds the result).
+pub fn say_done(message: &str, to_file: bool) {
+    if to_file {
+        println!("{message}");
+    } else {
+        eprintln!("thema: {message}");
     }
 }
 

@@ -1,6 +1,11 @@
 //! Codebooks: TOML files of codes with their definitions, examples and matching rules.
 //! See `docs/codebook-format.md` for the format.
 
+pub mod describe;
+pub mod diff;
+pub mod document;
+pub mod embedded;
+pub mod import;
 mod raw;
 pub mod term;
 

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::codebook::{Codebook, DEFAULT_SOURCE};
+use crate::codebook::Codebook;
+use crate::codebook::embedded::Embedded;
 use crate::corpus::Document;
 use crate::{Error, Result};
 
@@ -47,14 +48,13 @@ impl Provenance {
         args: &[String],
         timestamp: bool,
     ) -> Result<Provenance> {
-        let codebook = if codebook.path == Path::new(crate::codebook::DEFAULT_NAME) {
-            FileHash {
+        let codebook = match Embedded::of(codebook) {
+            Some(embedded) => FileHash {
                 path: codebook.path.display().to_string(),
-                bytes: DEFAULT_SOURCE.len() as u64,
-                sha256: sha256(DEFAULT_SOURCE.as_bytes()),
-            }
-        } else {
-            hash_file(&codebook.path)?
+                bytes: embedded.source.len() as u64,
+                sha256: sha256(embedded.source.as_bytes()),
+            },
+            None => hash_file(&codebook.path)?,
         };
         let paths: BTreeSet<&Path> = documents
             .iter()

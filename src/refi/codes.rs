@@ -367,12 +367,7 @@ fn visit(node: &RefiCode, parent: Option<&str>, used: &mut HashSet<String>, out:
             join(parent, &slug(&node.name))
         }
     };
-    let mut id = wanted.clone();
-    let mut n = 2;
-    while used.contains(&id) {
-        id = format!("{wanted}_{n}");
-        n += 1;
-    }
+    let id = unique_id(&wanted, |id| used.contains(id));
     if id != wanted {
         out.warnings
             .push(format!("{what}: id `{wanted}` is taken; using `{id}`"));
@@ -414,6 +409,17 @@ fn visit(node: &RefiCode, parent: Option<&str>, used: &mut HashSet<String>, out:
     for child in &node.children {
         visit(child, Some(&id), used, out);
     }
+}
+
+/// `wanted`, or `wanted_2`, `wanted_3`... : the first that `taken` does not hold.
+pub fn unique_id(wanted: &str, taken: impl Fn(&str) -> bool) -> String {
+    let mut id = wanted.to_owned();
+    let mut n = 2;
+    while taken(&id) {
+        id = format!("{wanted}_{n}");
+        n += 1;
+    }
+    id
 }
 
 fn join(parent: Option<&str>, part: &str) -> String {

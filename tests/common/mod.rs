@@ -45,3 +45,17 @@ pub fn csv_rows(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
         .collect();
     (headers, rows)
 }
+
+/// The header and rows of codings.csv of `thema code INPUT --codebook CODEBOOK`.
+pub fn codings_of(input: &str, codebook: &std::path::Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let out = dir.path().join("out");
+    thema()
+        .args(["code", input, "-q", "--codebook"])
+        .arg(codebook)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    csv_rows(&std::fs::read_to_string(out.join("codings.csv")).expect("codings.csv"))
+}
