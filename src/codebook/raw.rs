@@ -643,6 +643,19 @@ mod tests {
     const PARENT: &str = "[[codes]]\nid = \"a\"\n";
 
     #[test]
+    fn judge_keys_on_a_from_rule_and_unknown_subjects_are_refused() {
+        let on_from = err(&format!(
+            "{PARENT}[[codes]]\nid = \"b\"\n[[codes.rules]]\nfrom = [\"a\"]\nnegated = \"keep\"\n"
+        ));
+        assert!(
+            on_from.contains("`negated` has no effect on it"),
+            "{on_from}"
+        );
+        let subject = err(&format!("[languages.nl]\nsubject = \"last\"\n{PARENT}"));
+        assert!(subject.contains("subject \"last\" is neither"), "{subject}");
+    }
+
+    #[test]
     fn errors_name_file_line_and_field() {
         assert_eq!(
             err(&format!("{PARENT}[[codes]]\nid = \"a\"\n")),

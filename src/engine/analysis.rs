@@ -61,6 +61,17 @@ enum Mark {
 }
 
 impl Mark {
+    /// The actor a mark names; a pronoun is the last referent (an organisation when there
+    /// is none yet); a speech verb names nobody.
+    fn actor(self, last_referent: Option<Agent>) -> Option<Agent> {
+        match self {
+            Mark::Respondent => Some(Agent::Respondent),
+            Mark::Pronoun => Some(last_referent.unwrap_or(Agent::Organisation)),
+            Mark::Speech => None,
+            other => other.referent(),
+        }
+    }
+
     fn referent(self) -> Option<Agent> {
         match self {
             Mark::Organisation => Some(Agent::Organisation),
@@ -139,6 +150,12 @@ pub fn analyse(
     for (w, &c) in clause.iter().enumerate().rev() {
         first_word[c] = w;
     }
+    let subordinator_words: Vec<usize> = lang
+        .subordinators
+        .iter()
+        .flat_map(|&t| scan.occurrences(t))
+        .map(Occurrence::first)
+        .collect();
     let mut reported: Option<(usize, bool)> = None; // (sentence, quoted)
     for c in 0..clauses_count {
         let start = first_word[c];
@@ -149,40 +166,25 @@ pub fn analyse(
             .copied()
             .filter(|(w, _)| (start..end).contains(w))
             .collect();
-        let subject = if in_clause.iter().any(|(_, m)| *m == Mark::Respondent) {
+        // The actors the clause names, pronouns resolved to the last referent.
+        let actors: Vec<(usize, Agent)> = in_clause
+            .iter()
+            .filter_map(|&(w, m)| Some((w, m.actor(discourse.last_referent)?)))
+            .collect();
+        let subject = if actors.iter().any(|(_, a)| *a == Agent::Respondent) {
             Some(Agent::Respondent)
         } else {
-            in_clause.iter().find_map(|(_, m)| match m {
-                Mark::Organisation => Some(Agent::Organisation),
-                Mark::ThirdParty => Some(Agent::ThirdParty),
-                Mark::Pronoun => Some(discourse.last_referent.unwrap_or(Agent::Organisation)),
-                _ => None,
-            })
+            actors.first().map(|(_, a)| *a)
         };
         // A clause without a subject of its own shares the previous one's ("en was blij").
         let inherited = (c > 0 && scan.sentence[first_word[c - 1]] == sentence)
             .then(|| agent[c - 1])
             .flatten();
         agent[c] = subject.or(inherited);
-        let actors: Vec<(usize, Agent)> = in_clause
-            .iter()
-            .filter_map(|&(w, m)| {
-                let actor = match m {
-                    Mark::Respondent => Agent::Respondent,
-                    Mark::Organisation => Agent::Organisation,
-                    Mark::ThirdParty => Agent::ThirdParty,
-                    Mark::Pronoun => discourse.last_referent.unwrap_or(Agent::Organisation),
-                    Mark::Speech => return None,
-                };
-                Some((w, actor))
-            })
-            .collect();
         let opened_by_word = start > 0 && !punctuation_before(text, &scan, start);
-        let subordinators: Vec<usize> = lang
-            .subordinators
+        let subordinators: Vec<usize> = subordinator_words
             .iter()
-            .flat_map(|&t| scan.occurrences(t))
-            .map(Occurrence::first)
+            .copied()
             .filter(|w| (start..end).contains(w))
             .collect();
         for (w, slot) in word_agent.iter_mut().enumerate().take(end).skip(start) {
