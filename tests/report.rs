@@ -381,8 +381,9 @@ fn report_as_xlsx_reads_back_with_the_numbers_of_the_csv() {
         .collect();
     assert_eq!(header, headers);
     assert_eq!(range.height(), rows.len() + 1);
-    // Numbers are stored as numbers.
-    assert_eq!(range.get((1, 2)), Some(&Data::Float(85.0)));
+    // Numbers are stored as numbers (the first code's segments, as in the CSV).
+    let segments: f64 = rows[0][2].parse().unwrap();
+    assert_eq!(range.get((1, 2)), Some(&Data::Float(segments)));
     assert_eq!(sheet_as_csv_text(&file, "frequencies", &rows), rows);
     // Excel needs a file.
     thema()

@@ -223,6 +223,7 @@ pub fn from_engine(codings: &[Vec<crate::engine::Coding>]) -> Vec<HumanCoding> {
                 code: Some(c.code.clone()),
                 segments: vec![c.segment],
                 rule: Some((c.rule.clone(), c.matched.clone())),
+                span: Some((c.start, c.end)),
                 line: 0,
             })
         })

@@ -9,6 +9,7 @@ pub mod quotes;
 pub mod report;
 pub mod sample;
 pub mod selection;
+pub mod source;
 pub mod tables;
 pub mod units;
 

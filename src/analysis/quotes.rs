@@ -39,6 +39,68 @@ pub struct Quote<'a> {
     pub before: &'a [Segment],
     /// Context segments after, in order.
     pub after: &'a [Segment],
+    /// The coding sources that coded it, when quotes of several are merged (see
+    /// [`merge_sources`]); empty otherwise.
+    pub sources: Vec<String>,
+}
+
+/// Code-point ranges sorted and merged where they touch or overlap.
+fn merge_ranges(mut ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    ranges.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (start, end) in ranges {
+        match merged.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    merged
+}
+
+/// The quotes of several coding sources as one list in document and segment order: a
+/// segment quoted by several sources appears once, with their codes and marked words
+/// together and the sources named in [`Quote::sources`].
+pub fn merge_sources<'a>(
+    documents: &[Document],
+    per_source: Vec<(&str, Vec<Quote<'a>>)>,
+) -> Vec<Quote<'a>> {
+    use std::collections::BTreeMap;
+    let position: std::collections::HashMap<&str, usize> = documents
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.as_str(), i))
+        .collect();
+    let mut merged: BTreeMap<(usize, usize), Quote<'a>> = BTreeMap::new();
+    for (name, quotes) in per_source {
+        for mut quote in quotes {
+            let key = (
+                position
+                    .get(quote.document.id.as_str())
+                    .copied()
+                    .unwrap_or(usize::MAX),
+                quote.segment.index,
+            );
+            match merged.get_mut(&key) {
+                Some(seen) => {
+                    seen.sources.push(name.to_owned());
+                    for code in quote.codes {
+                        if !seen.codes.contains(&code) {
+                            seen.codes.push(code);
+                        }
+                    }
+                    seen.codes.sort();
+                    let mut ranges = std::mem::take(&mut seen.highlights);
+                    ranges.extend(quote.highlights);
+                    seen.highlights = merge_ranges(ranges);
+                }
+                None => {
+                    quote.sources = vec![name.to_owned()];
+                    merged.insert(key, quote);
+                }
+            }
+        }
+    }
+    merged.into_values().collect()
 }
 
 /// Parses `ATTR=VALUE`.
@@ -97,24 +159,19 @@ pub fn find_quotes<'a>(corpus: &CodedCorpus<'a>, query: &QuoteQuery) -> Result<V
                 .filter(|c| query.codes.iter().any(|w| Codebook::is_within(&c.code, w)))
                 .collect();
             let codes: BTreeSet<String> = relevant.iter().map(|c| c.code.clone()).collect();
-            let mut ranges: Vec<(usize, usize)> = relevant
+            // Human codings without a span mark no words (an empty range).
+            let ranges: Vec<(usize, usize)> = relevant
                 .iter()
                 .map(|c| (c.start - segment.start, c.end - segment.start))
+                .filter(|(start, end)| start < end)
                 .collect();
-            ranges.sort_unstable();
-            let mut highlights: Vec<(usize, usize)> = Vec::new();
-            for (start, end) in ranges {
-                match highlights.last_mut() {
-                    Some(last) if start <= last.1 => last.1 = last.1.max(end),
-                    _ => highlights.push((start, end)),
-                }
-            }
             let position = segment_index - 1;
             quotes.push(Quote {
                 document: doc,
                 segment,
                 codes: codes.into_iter().collect(),
-                highlights,
+                highlights: merge_ranges(ranges),
+                sources: Vec::new(),
                 before: &doc.segments[position.saturating_sub(query.context)..position],
                 after: &doc.segments
                     [position + 1..(position + 1 + query.context).min(doc.segments.len())],
@@ -229,6 +286,10 @@ pub fn quotes_table(quotes: &[Quote<'_>]) -> Table {
     ]
     .map(str::to_owned)
     .to_vec();
+    let with_sources = quotes.iter().any(|q| !q.sources.is_empty());
+    if with_sources {
+        headers.insert(5, "source".to_owned());
+    }
     headers.extend(attributes.iter().map(|a| (*a).to_owned()));
     let mut table = Table::new(headers);
     for q in quotes {
@@ -246,6 +307,9 @@ pub fn quotes_table(quotes: &[Quote<'_>]) -> Table {
             matched.join(" | ").into(),
             q.segment.text.clone().into(),
         ];
+        if with_sources {
+            row.insert(5, q.sources.join(";").into());
+        }
         row.extend(attributes.iter().map(|a| {
             q.document
                 .attributes

@@ -73,7 +73,7 @@ pub fn run(args: CodeArgs) -> Result<ExitCode> {
                     .len()
             })
             .sum();
-        let table = report::frequencies(&coded.view(), None, "en")?;
+        let table = report::frequencies(&coded.view(), None, "en", &Default::default())?;
         print!("{}", table.render(TableFormat::Table));
         println!(
             "{} documents ({} skipped), {} segments ({} respondent, {} of them coded), {} codings",

@@ -14,6 +14,7 @@ mod matrix;
 mod quotes;
 mod report;
 mod sample;
+mod sources;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -305,8 +306,19 @@ impl InputArgs {
     pub fn read_and_code(&self) -> Result<Coded> {
         let (corpus, study) = self.read()?;
         let codebook = self.codebook(&study)?;
+        let codings = self.code(&corpus, &codebook);
+        Ok(Coded {
+            codebook,
+            corpus,
+            codings,
+            study,
+        })
+    }
+
+    /// Codes the documents of `corpus` with `codebook`, showing progress on long runs.
+    pub fn code(&self, corpus: &Corpus, codebook: &Codebook) -> Vec<Vec<Coding>> {
         let engine = Engine::new(
-            &codebook,
+            codebook,
             EngineOptions {
                 code_interviewer: self.code_interviewer,
             },
@@ -315,12 +327,7 @@ impl InputArgs {
         let progress = Progress::new(self.quiet, "coding", total, corpus.documents.len());
         let codings = engine.code_all(&corpus.documents, &|bytes| progress.advance(bytes));
         progress.finish();
-        Ok(Coded {
-            codebook,
-            corpus,
-            codings,
-            study,
-        })
+        codings
     }
 }
 

@@ -7,9 +7,12 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 
+use super::sources::SourceArgs;
 use super::{InputArgs, write_or_print};
 use crate::Result;
-use crate::analysis::quotes::{Quote, QuoteQuery, find_quotes, mark, parse_filter, quotes_table};
+use crate::analysis::quotes::{
+    Quote, QuoteQuery, find_quotes, mark, merge_sources, parse_filter, quotes_table,
+};
 use crate::output::TableFormat;
 
 /// How quotes are printed.
@@ -36,6 +39,8 @@ enum QuoteFormat {
 pub struct QuotesArgs {
     #[command(flatten)]
     input: InputArgs,
+    #[command(flatten)]
+    source: SourceArgs,
     /// A code id (repeatable; a parent includes its children).
     #[arg(long, value_name = "CODE", required = true)]
     code: Vec<String>,
@@ -71,7 +76,7 @@ pub fn run(args: QuotesArgs) -> Result<ExitCode> {
         _ => TableFormat::Csv,
     };
     let output = super::check_binary_output(table_format, args.output.as_deref(), args.force)?;
-    let coded = args.input.read_and_code()?;
+    let coded = args.source.read(&args.input)?;
     let query = QuoteQuery {
         codes: args.code.clone(),
         any: args.any,
@@ -81,10 +86,22 @@ pub fn run(args: QuotesArgs) -> Result<ExitCode> {
             .map(|f| parse_filter(f))
             .collect::<Result<_>>()?,
         context: args.context,
-        limit: args.limit,
+        limit: if coded.both() { None } else { args.limit },
     };
-    let view = coded.view();
-    let quotes = find_quotes(&view, &query)?;
+    let views = coded.views();
+    let quotes = if coded.both() {
+        let mut per_source = Vec::new();
+        for (name, view) in &views {
+            per_source.push((*name, find_quotes(view, &query)?));
+        }
+        let mut merged = merge_sources(&coded.corpus.documents, per_source);
+        if let Some(limit) = args.limit {
+            merged.truncate(limit);
+        }
+        merged
+    } else {
+        find_quotes(&views[0].1, &query)?
+    };
     let shown: Vec<String> = if args.show.is_empty() {
         let has_cohort = coded
             .corpus
@@ -123,7 +140,11 @@ fn attribution(quote: &Quote<'_>, shown: &[String]) -> String {
             .iter()
             .filter_map(|a| quote.document.attributes.get(a).cloned()),
     );
-    parts.join(", ")
+    let mut text = parts.join(", ");
+    if !quote.sources.is_empty() {
+        text.push_str(&format!(" (coded by {})", quote.sources.join(", ")));
+    }
+    text
 }
 
 fn render_blocks(quotes: &[Quote<'_>], shown: &[String], bold: bool) -> String {

@@ -45,6 +45,9 @@ pub struct HumanCoding {
     pub segments: Vec<usize>,
     /// The rule and matched words, for thema's own codings files.
     pub rule: Option<(String, String)>,
+    /// The code-point span `start..end` in the document the row gives, if it gives one
+    /// (the coded words; for thema's codings.csv the matched words of the segment).
+    pub span: Option<(usize, usize)>,
     /// The CSV line it came from.
     pub line: usize,
 }
@@ -137,6 +140,10 @@ pub fn read_codings(
         } else {
             None
         };
+        let span = match span_cols {
+            Some((s, e)) => number(Some(s), "start")?.zip(number(Some(e), "end")?),
+            None => None,
+        };
         let segments = match (&code, position) {
             (None, _) => Vec::new(),
             (Some(_), None) => {
@@ -158,6 +165,7 @@ pub fn read_codings(
             code,
             segments,
             rule,
+            span,
             line,
         });
     }
