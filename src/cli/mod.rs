@@ -431,6 +431,9 @@ fn print_warnings(corpus: &Corpus, shown: usize) {
     for w in &corpus.warnings {
         eprintln!("thema: warning: {w}");
     }
+    for n in &corpus.notes {
+        eprintln!("thema: note: {n}");
+    }
     for s in &corpus.skipped {
         eprintln!("thema: skipped: {s}");
     }

@@ -5,6 +5,7 @@ pub mod cues;
 pub mod decode;
 pub mod docx;
 pub mod human;
+pub mod interviewer;
 pub mod plaintext;
 pub mod srt;
 pub mod table;
@@ -51,6 +52,8 @@ pub struct Corpus {
     pub passed_over: Vec<String>,
     /// Warnings about the inputs as a whole (attributes rows for unknown documents...).
     pub warnings: Vec<String>,
+    /// What thema decided for the user and says in the summary (interviewers inferred...).
+    pub notes: Vec<String>,
 }
 
 /// A file to read, and whether the user named it (rather than it being found in a folder).
@@ -306,8 +309,13 @@ fn from_labelled_text(
 ) -> Result<Document> {
     let front = plaintext::parse_front_matter(path, &text)?;
     let mut rules = options.speakers.clone();
+    let otter = plaintext::otter_speakers(&text[front.body_start..]);
     if let Some(declared) = front.list("speakers") {
         rules.declared = Some(declared);
+    } else if rules.declared.is_none()
+        && let Some(names) = &otter
+    {
+        rules.declared = Some(names.clone());
     }
     if let Some(interviewers) = front.list("interviewer") {
         rules.interviewers.extend(interviewers);
@@ -418,5 +426,10 @@ pub fn ingest_files(
             doc.language = language.clone();
         }
     }
+    corpus.warnings.extend(interviewer::unmatched_labels(
+        &corpus.documents,
+        &options.speakers.interviewers,
+    ));
+    corpus.notes = interviewer::infer(&mut corpus.documents);
     Ok(corpus)
 }
