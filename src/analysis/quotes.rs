@@ -15,8 +15,6 @@ pub struct QuoteQuery {
     pub codes: Vec<String>,
     /// Any of the codes instead of all of them.
     pub any: bool,
-    /// `attribute = value` conditions on the document, all of which must hold.
-    pub filters: Vec<(String, String)>,
     /// Segments of context before and after.
     pub context: usize,
     /// At most this many quotes.
@@ -103,18 +101,6 @@ pub fn merge_sources<'a>(
     merged.into_values().collect()
 }
 
-/// Parses `ATTR=VALUE`.
-pub fn parse_filter(text: &str) -> Result<(String, String)> {
-    match text.split_once('=') {
-        Some((attr, value)) if !attr.trim().is_empty() => {
-            Ok((attr.trim().to_lowercase(), value.trim().to_owned()))
-        }
-        _ => Err(Error::Usage(format!(
-            "--where takes ATTR=VALUE, got {text:?}"
-        ))),
-    }
-}
-
 /// Finds the quotes in document and segment order.
 pub fn find_quotes<'a>(corpus: &CodedCorpus<'a>, query: &QuoteQuery) -> Result<Vec<Quote<'a>>> {
     if query.codes.is_empty() {
@@ -123,18 +109,8 @@ pub fn find_quotes<'a>(corpus: &CodedCorpus<'a>, query: &QuoteQuery) -> Result<V
     for code in &query.codes {
         super::selection::require_code(corpus.codebook, code)?;
     }
-    for (attr, _) in &query.filters {
-        corpus.require_attribute(attr)?;
-    }
     let mut quotes = Vec::new();
     for (doc, codings) in corpus.documents.iter().zip(corpus.codings) {
-        let selected = query
-            .filters
-            .iter()
-            .all(|(attr, value)| doc.attributes.get(attr).is_some_and(|v| v == value));
-        if !selected {
-            continue;
-        }
         let mut i = 0;
         while i < codings.len() {
             let segment_index = codings[i].segment;
@@ -339,14 +315,5 @@ mod tests {
             runs("ab cd", &[(3, 5)]),
             [("ab ".to_owned(), false), ("cd".to_owned(), true)]
         );
-    }
-
-    #[test]
-    fn filters_parse() {
-        assert_eq!(
-            parse_filter("cohort=2024-wave1").unwrap(),
-            ("cohort".into(), "2024-wave1".into())
-        );
-        assert!(parse_filter("cohort").is_err());
     }
 }

@@ -83,16 +83,7 @@ pub fn run(command: ChartCommand) -> Result<ExitCode> {
             "a chart shows one coding source: give --source auto or --source human".into(),
         ));
     }
-    let is_svg = output
-        .output
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
-    if !is_svg {
-        return Err(Error::Usage(format!(
-            "{}: charts are written as SVG: give a file ending in .svg",
-            output.output.display()
-        )));
-    }
+    super::formats::require_extension(&output.output, "svg", "a chart")?;
     let file = crate::output::OutputFile::check(&output.output, output.force)?;
     let coded = source.read(input)?;
     let view = coded.view();

@@ -19,7 +19,13 @@ pub struct CodeArgs {
     #[command(flatten)]
     input: InputArgs,
     /// Output folder.
-    #[arg(long, short, value_name = "DIR", default_value = "thema-out")]
+    #[arg(
+        long = "output",
+        short,
+        visible_alias = "out",
+        value_name = "DIR",
+        default_value = "thema-out"
+    )]
     out: PathBuf,
     /// Replace existing output files.
     #[arg(long)]

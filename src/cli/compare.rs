@@ -50,7 +50,7 @@ pub struct CompareArgs {
 }
 
 pub fn run(args: CompareArgs) -> Result<ExitCode> {
-    let output = args.export.check()?;
+    let (format, output) = args.export.check()?;
     let sourced = args.source.read(&args.input)?;
     let by = args
         .by
@@ -91,7 +91,6 @@ pub fn run(args: CompareArgs) -> Result<ExitCode> {
     let table = super::sources::one_table(&tables, |t| {
         crate::output::combine::interleaved(t, 2, "source")
     });
-    let format = args.export.format;
     let mut bytes = super::table_bytes("comparison", &table, format, output.as_ref())?;
     if matches!(format, TableFormat::Table | TableFormat::Md) {
         for warning in &warnings {

@@ -37,10 +37,10 @@ pub struct CooccurArgs {
 }
 
 pub fn run(args: CooccurArgs) -> Result<ExitCode> {
-    let output = args.export.check()?;
+    let (format, output) = args.export.check()?;
     let sourced = args.source.read(&args.input)?;
     let selection = args.selection.selection(&sourced.codebook)?;
-    let matrix_view = matches!(args.export.format, TableFormat::Table | TableFormat::Md);
+    let matrix_view = matches!(format, TableFormat::Table | TableFormat::Md);
     let mut tables = Vec::new();
     for (name, view) in sourced.views() {
         let counts = Cooccurrence::new(&view, &selection, args.unit)?;
@@ -59,7 +59,7 @@ pub fn run(args: CooccurArgs) -> Result<ExitCode> {
             bytes.extend(super::table_bytes(
                 "co-occurrence",
                 table,
-                args.export.format,
+                format,
                 output.as_ref(),
             )?);
             bytes.push(b'\n');
@@ -69,6 +69,6 @@ pub fn run(args: CooccurArgs) -> Result<ExitCode> {
     let table = one_table(&tables, |t| {
         crate::output::combine::interleaved(t, 2, "source")
     });
-    super::emit("co-occurrence", &table, args.export.format, output.as_ref())?;
+    super::emit("co-occurrence", &table, format, output.as_ref())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -5,12 +5,12 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::{ExportArgs, InputArgs};
+use super::{ExportArgs, InputArgs, SelectionArgs};
 use crate::Result;
 use crate::analysis::evaluate::{evaluate, from_engine};
 use crate::analysis::units::CodingUnit;
 use crate::corpus::Document;
-use crate::ingest::human::{Overlap, read_codings};
+use crate::ingest::human::{HumanCoding, Overlap};
 use crate::output::{OutputFile, TableFormat};
 
 /// Codes the inputs with the codebook (or reads --codings) and scores the result against a
@@ -39,11 +39,13 @@ pub struct EvaluateArgs {
     #[arg(long, value_name = "FILE")]
     errors: Option<PathBuf>,
     #[command(flatten)]
+    selection: SelectionArgs,
+    #[command(flatten)]
     export: ExportArgs,
 }
 
 pub fn run(args: EvaluateArgs) -> Result<ExitCode> {
-    let output = args.export.check()?;
+    let (format, output) = args.export.check()?;
     let errors_file = args
         .errors
         .as_deref()
@@ -55,11 +57,29 @@ pub fn run(args: EvaluateArgs) -> Result<ExitCode> {
     if let Some(by) = &args.by {
         view.require_attribute(by)?;
     }
-    let gold = read_codings(&args.gold, documents, &coded.codebook, Overlap::Any)?;
-    let predicted = match &args.codings {
-        Some(path) => read_codings(path, documents, &coded.codebook, Overlap::Any)?,
-        None => from_engine(&coded.codings),
+    let selection = args.selection.selection(&coded.codebook)?;
+    let read = |path: &PathBuf| {
+        super::read_codings_files(
+            std::slice::from_ref(path),
+            &coded.corpus,
+            &coded.codebook,
+            Overlap::Any,
+        )
     };
+    // `--codes` keeps subtrees, `--level` rolls codes up: both sides alike, so a gold code
+    // at a parent's level meets the auto-coder's codes below it. A coding outside the
+    // selection stays as a coded document with no code, so its document stays scored.
+    let select = |mut codings: Vec<HumanCoding>| -> Vec<HumanCoding> {
+        for c in &mut codings {
+            c.code = c.code.as_deref().and_then(|code| selection.roll_up(code));
+        }
+        codings
+    };
+    let gold = select(read(&args.gold)?);
+    let predicted = select(match &args.codings {
+        Some(path) => read(path)?,
+        None => from_engine(&coded.codings),
+    });
     let by = args.by.clone();
     let group = move |d: &Document| {
         by.as_ref()
@@ -72,7 +92,6 @@ pub fn run(args: EvaluateArgs) -> Result<ExitCode> {
         None
     };
     let evaluation = evaluate(documents, &gold, &predicted, args.unit, group_ref)?;
-    let format = args.export.format;
     let mut bytes = match format {
         TableFormat::Xlsx => crate::output::xlsx::workbook(&[
             ("scores", &evaluation.scores),

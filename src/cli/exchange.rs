@@ -10,7 +10,7 @@ use super::{InputArgs, check_output, write_or_print};
 use crate::Error;
 use crate::Result;
 use crate::codebook::Codebook;
-use crate::ingest::human::{Overlap, read_codings};
+use crate::ingest::human::Overlap;
 use crate::output::OutputFile;
 use crate::refi::import::{ImportOptions, import_project};
 use crate::refi::qdc::{export_codebook, import_codebook};
@@ -76,7 +76,7 @@ pub struct ImportQdpxArgs {
     #[arg(value_name = "FILE.qdpx")]
     file: PathBuf,
     /// The folder to write into.
-    #[arg(long, short, value_name = "DIR")]
+    #[arg(long = "output", short, visible_alias = "out", value_name = "DIR")]
     out: PathBuf,
     /// Replace existing files.
     #[arg(long)]
@@ -127,17 +127,11 @@ pub struct CodebookImportArgs {
 
 pub fn run_export(command: ExportCommand) -> Result<ExitCode> {
     let ExportCommand::Qdpx(args) = command;
+    super::formats::require_extension(&args.output, "qdpx", "a REFI-QDA project")?;
     let output = OutputFile::check(&args.output, args.force)?;
     let coded = args.input.read_and_code()?;
-    let mut human = Vec::new();
-    for path in &args.codings {
-        human.extend(read_codings(
-            path,
-            &coded.corpus.documents,
-            &coded.codebook,
-            args.overlap,
-        )?);
-    }
+    let human =
+        super::read_codings_files(&args.codings, &coded.corpus, &coded.codebook, args.overlap)?;
     let exported = export_project(&ProjectInput {
         codebook: &coded.codebook,
         documents: &coded.corpus.documents,
@@ -270,6 +264,9 @@ pub fn run_import(command: ImportCommand) -> Result<ExitCode> {
 /// `thema codebook export --qdc`.
 pub fn codebook_export(args: CodebookExportArgs) -> Result<()> {
     debug_assert!(args.qdc);
+    if let Some(path) = &args.output {
+        super::formats::require_extension(path, "qdc", "a REFI-QDA codebook")?;
+    }
     let output = check_output(args.output.as_deref(), args.force)?;
     let codebook = Codebook::load(args.file.as_deref())?;
     let xml = export_codebook(&codebook)?;
@@ -287,6 +284,9 @@ pub fn codebook_export(args: CodebookExportArgs) -> Result<()> {
 
 /// `thema codebook import`.
 pub fn codebook_import(args: CodebookImportArgs) -> Result<()> {
+    if let Some(path) = &args.output {
+        super::formats::require_extension(path, "toml", "a codebook")?;
+    }
     let output = check_output(args.output.as_deref(), args.force)?;
     let bytes = read(&args.file)?;
     let imported = import_codebook(&args.file, &bytes)?;

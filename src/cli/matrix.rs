@@ -38,7 +38,7 @@ pub struct MatrixArgs {
 }
 
 pub fn run(args: MatrixArgs) -> Result<ExitCode> {
-    let output = args.export.check()?;
+    let (format, output) = args.export.check()?;
     let sourced = args.source.read(&args.input)?;
     let selection = args.selection.selection(&sourced.codebook)?;
     let tables = sourced
@@ -51,6 +51,6 @@ pub fn run(args: MatrixArgs) -> Result<ExitCode> {
     let table = one_table(&tables, |t| {
         crate::output::combine::interleaved(t, 1, "source")
     });
-    super::emit("matrix", &table, args.export.format, output.as_ref())?;
+    super::emit("matrix", &table, format, output.as_ref())?;
     Ok(ExitCode::SUCCESS)
 }

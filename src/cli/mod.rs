@@ -8,6 +8,7 @@ mod compare;
 mod cooccur;
 mod evaluate;
 mod exchange;
+mod formats;
 mod ingest;
 mod init;
 mod matrix;
@@ -134,7 +135,11 @@ pub struct InputArgs {
     /// Only these labels start speaker turns (comma-separated).
     #[arg(long, value_name = "A,B", value_delimiter = ',')]
     pub speakers: Vec<String>,
-    /// Report unreadable files and go on.
+    /// Only documents with this attribute value (repeatable, all must hold), e.g.
+    /// `cohort=2024-wave1`.
+    #[arg(long = "where", value_name = "ATTR=VALUE")]
+    pub filters: Vec<String>,
+    /// Report unreadable and missing files and go on.
     #[arg(long)]
     pub keep_going: bool,
     /// Tables of turns (CSV, TSV, JSON Lines): the text column [default: text].
@@ -186,9 +191,10 @@ impl SelectionArgs {
 /// `--format` and `-o FILE` of the table commands.
 #[derive(Debug, Args, Clone)]
 pub struct ExportArgs {
-    /// Output format.
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: crate::output::TableFormat,
+    /// Output format [default: the extension of -o FILE (.txt, .csv, .json, .md, .parquet,
+    /// .xlsx), else table].
+    #[arg(long, value_enum)]
+    pub format: Option<crate::output::TableFormat>,
     /// Write to this file instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -198,9 +204,19 @@ pub struct ExportArgs {
 }
 
 impl ExportArgs {
-    /// Checks the output file before any work (Parquet and Excel, being binary, need one).
-    pub fn check(&self) -> Result<Option<OutputFile>> {
-        check_binary_output(self.format, self.output.as_deref(), self.force)
+    /// The format (see [`formats::resolve`]) and the output file, checked before any work
+    /// (Parquet and Excel, being binary, need one).
+    pub fn check(&self) -> Result<(crate::output::TableFormat, Option<OutputFile>)> {
+        let format = formats::resolve(
+            self.format,
+            self.output.as_deref(),
+            &formats::TABLE_FORMATS,
+            crate::output::TableFormat::Table,
+        )?;
+        Ok((
+            format,
+            check_binary_output(format, self.output.as_deref(), self.force)?,
+        ))
     }
 }
 
@@ -266,13 +282,29 @@ impl InputArgs {
                 time: self.time_col.clone(),
             },
         };
-        let files = crate::ingest::discover(&inputs)?;
+        let filters = self
+            .filters
+            .iter()
+            .map(|f| crate::analysis::parse_filter(f))
+            .collect::<Result<Vec<_>>>()?;
+        let (files, missing) = crate::ingest::discover(&inputs, self.keep_going)?;
         let total: u64 = files.iter().map(|f| f.size).sum();
         let progress = Progress::new(self.quiet, "reading", total, files.len());
-        let corpus = crate::ingest::ingest_files(&files, &inputs, &options, &|bytes| {
+        let mut corpus = crate::ingest::ingest_files(&files, &inputs, &options, &|bytes| {
             progress.advance(bytes)
         })?;
         progress.finish();
+        corpus.skipped.splice(0..0, missing);
+        if !filters.is_empty() {
+            let all: std::collections::BTreeSet<String> =
+                corpus.documents.iter().map(|d| d.id.clone()).collect();
+            corpus.documents =
+                crate::analysis::filter_documents(std::mem::take(&mut corpus.documents), &filters)?;
+            corpus.left_out = all;
+            for doc in &corpus.documents {
+                corpus.left_out.remove(&doc.id);
+            }
+        }
         if !self.quiet {
             print_warnings(&corpus, shown.unwrap_or(usize::MAX));
         }
@@ -329,6 +361,27 @@ impl InputArgs {
         progress.finish();
         codings
     }
+}
+
+/// Reads codings files against the corpus, passing over the rows of documents `--where`
+/// left out.
+pub fn read_codings_files(
+    paths: &[PathBuf],
+    corpus: &Corpus,
+    codebook: &Codebook,
+    overlap: crate::ingest::human::Overlap,
+) -> Result<Vec<crate::ingest::human::HumanCoding>> {
+    let mut codings = Vec::new();
+    for path in paths {
+        codings.extend(crate::ingest::human::read_codings_skipping(
+            path,
+            &corpus.documents,
+            &corpus.left_out,
+            codebook,
+            overlap,
+        )?);
+    }
+    Ok(codings)
 }
 
 /// Checks the `-o FILE` of a table format: binary formats (Parquet, Excel) need one.

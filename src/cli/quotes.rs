@@ -7,12 +7,11 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 
+use super::formats::{Known, resolve};
 use super::sources::SourceArgs;
-use super::{InputArgs, write_or_print};
+use super::{InputArgs, SelectionArgs, write_or_print};
 use crate::Result;
-use crate::analysis::quotes::{
-    Quote, QuoteQuery, find_quotes, mark, merge_sources, parse_filter, quotes_table,
-};
+use crate::analysis::quotes::{Quote, QuoteQuery, find_quotes, mark, merge_sources, quotes_table};
 use crate::output::TableFormat;
 
 /// How quotes are printed.
@@ -41,15 +40,15 @@ pub struct QuotesArgs {
     input: InputArgs,
     #[command(flatten)]
     source: SourceArgs,
-    /// A code id (repeatable; a parent includes its children).
-    #[arg(long, value_name = "CODE", required = true)]
+    /// A code id (repeatable; a parent includes its children); `--codes PREFIX` does the
+    /// same.
+    #[arg(long, value_name = "CODE", required_unless_present = "prefixes")]
     code: Vec<String>,
+    #[command(flatten)]
+    selection: SelectionArgs,
     /// Segments with any of the codes instead of all of them.
     #[arg(long)]
     any: bool,
-    /// Only documents with this attribute value (repeatable, all must hold).
-    #[arg(long = "where", value_name = "ATTR=VALUE")]
-    filters: Vec<String>,
     /// Segments of context before and after each quote.
     #[arg(long, value_name = "N", default_value_t = 0)]
     context: usize,
@@ -59,9 +58,10 @@ pub struct QuotesArgs {
     /// Attributes named after each quote (default: cohort, when documents have it).
     #[arg(long, value_name = "ATTR")]
     show: Vec<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "table")]
-    format: QuoteFormat,
+    /// Output format [default: the extension of -o FILE (.txt, .md, .csv, .json, .xlsx),
+    /// else table].
+    #[arg(long, value_enum)]
+    format: Option<QuoteFormat>,
     /// Write to this file instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -70,26 +70,46 @@ pub struct QuotesArgs {
     force: bool,
 }
 
+/// The formats of `thema quotes` and the file names that mean them.
+const QUOTE_FORMATS: [Known<QuoteFormat>; 5] = [
+    Known::new(QuoteFormat::Table, "table", &["txt", "text"]),
+    Known::new(QuoteFormat::Md, "md", &["md", "markdown"]),
+    Known::new(QuoteFormat::Csv, "csv", &["csv"]),
+    Known::new(QuoteFormat::Json, "json", &["json"]),
+    Known::new(QuoteFormat::Xlsx, "xlsx", &["xlsx"]),
+];
+
 pub fn run(args: QuotesArgs) -> Result<ExitCode> {
-    let table_format = match args.format {
+    let format = resolve(
+        args.format,
+        args.output.as_deref(),
+        &QUOTE_FORMATS,
+        QuoteFormat::Table,
+    )?;
+    let table_format = match format {
         QuoteFormat::Xlsx => TableFormat::Xlsx,
         _ => TableFormat::Csv,
     };
     let output = super::check_binary_output(table_format, args.output.as_deref(), args.force)?;
     let coded = args.source.read(&args.input)?;
     let query = QuoteQuery {
-        codes: args.code.clone(),
-        any: args.any,
-        filters: args
-            .filters
+        codes: args
+            .code
             .iter()
-            .map(|f| parse_filter(f))
-            .collect::<Result<_>>()?,
+            .chain(&args.selection.prefixes)
+            .cloned()
+            .collect(),
+        any: args.any,
         context: args.context,
         limit: if coded.both() { None } else { args.limit },
     };
+    // The codes asked for are the query; `--level` names each quote's codes at that depth.
+    let roll_up = crate::analysis::selection::CodeSelection {
+        prefixes: Vec::new(),
+        level: args.selection.selection(&coded.codebook)?.level,
+    };
     let views = coded.views();
-    let quotes = if coded.both() {
+    let mut quotes = if coded.both() {
         let mut per_source = Vec::new();
         for (name, view) in &views {
             per_source.push((*name, find_quotes(view, &query)?));
@@ -102,6 +122,15 @@ pub fn run(args: QuotesArgs) -> Result<ExitCode> {
     } else {
         find_quotes(&views[0].1, &query)?
     };
+    for quote in &mut quotes {
+        let mut codes: Vec<String> = quote
+            .codes
+            .iter()
+            .filter_map(|c| roll_up.roll_up(c))
+            .collect();
+        codes.dedup();
+        quote.codes = codes;
+    }
     let shown: Vec<String> = if args.show.is_empty() {
         let has_cohort = coded
             .corpus
@@ -119,7 +148,7 @@ pub fn run(args: QuotesArgs) -> Result<ExitCode> {
     let terminal = output.is_none()
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
-    let bytes = match args.format {
+    let bytes = match format {
         QuoteFormat::Table => render_blocks(&quotes, &shown, terminal).into_bytes(),
         QuoteFormat::Md => render_markdown(&quotes, &shown).into_bytes(),
         QuoteFormat::Csv => quotes_table(&quotes).render(TableFormat::Csv).into_bytes(),
@@ -127,7 +156,7 @@ pub fn run(args: QuotesArgs) -> Result<ExitCode> {
         QuoteFormat::Xlsx => crate::output::xlsx::workbook(&[("quotes", &quotes_table(&quotes))])?,
     };
     write_or_print(output.as_ref(), &bytes)?;
-    if !args.input.quiet && args.format == QuoteFormat::Table {
+    if !args.input.quiet && format == QuoteFormat::Table {
         eprintln!("{} quotes", quotes.len());
     }
     Ok(ExitCode::SUCCESS)

@@ -60,7 +60,16 @@ pub struct ReportArgs {
     export: ExportArgs,
 }
 
-pub fn run(args: ReportArgs) -> Result<ExitCode> {
+pub fn run(mut args: ReportArgs) -> Result<ExitCode> {
+    // `-o report.html` is the HTML report.
+    let html_named = args.export.output.as_deref().is_some_and(|p| {
+        p.extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"))
+    });
+    if html_named && args.html.is_none() && args.export.format.is_none() {
+        args.html = args.export.output.take();
+    }
     let files = [args.html.as_deref(), args.xlsx.as_deref()];
     let report_files = files
         .iter()
@@ -72,8 +81,8 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
             "the HTML and Excel report show one coding source: give --source auto or --source human (and make one report of each to compare)".into(),
         ));
     }
-    let output = if reports && args.export.output.is_none() {
-        None
+    let (format, output) = if reports && args.export.output.is_none() {
+        (crate::output::TableFormat::Table, None)
     } else {
         args.export.check()?
     };
@@ -132,7 +141,7 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
         })
         .collect::<Result<Vec<_>>>()?;
     let table = super::sources::one_table(&tables, |t| crate::output::combine::side_by_side(t, 2));
-    super::emit("frequencies", &table, args.export.format, output.as_ref())?;
+    super::emit("frequencies", &table, format, output.as_ref())?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -11,7 +11,7 @@ use crate::analysis::source::{CoderPick, Consensus, Source, human_set};
 use crate::codebook::Codebook;
 use crate::engine::Coding;
 use crate::ingest::Corpus;
-use crate::ingest::human::{AUTO_CODER, Overlap, read_codings};
+use crate::ingest::human::{AUTO_CODER, Overlap};
 use crate::study::Study;
 use crate::{Error, Result};
 
@@ -126,15 +126,7 @@ impl SourceArgs {
         let codebook = input.codebook(&study)?;
         let mut sets = Vec::new();
         if source != Source::Auto {
-            let mut human = Vec::new();
-            for path in &self.codings {
-                human.extend(read_codings(
-                    path,
-                    &corpus.documents,
-                    &codebook,
-                    self.overlap,
-                )?);
-            }
+            let human = super::read_codings_files(&self.codings, &corpus, &codebook, self.overlap)?;
             let pick = match (&self.coder, self.consensus) {
                 (Some(coder), _) => Some(CoderPick::Coder(coder.clone())),
                 (None, Some(rule)) => Some(CoderPick::Consensus(rule)),

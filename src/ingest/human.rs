@@ -2,7 +2,7 @@
 //! optional `paragraph`, or `start,end` code-point offsets), mapped onto the segments of the
 //! transcripts. thema's own `codings.csv` reads as the coder `auto`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 use crate::codebook::Codebook;
@@ -59,6 +59,18 @@ pub fn read_codings(
     codebook: &Codebook,
     overlap: Overlap,
 ) -> Result<Vec<HumanCoding>> {
+    read_codings_skipping(path, documents, &BTreeSet::new(), codebook, overlap)
+}
+
+/// As [`read_codings`], passing over the rows of the documents in `left_out` (documents
+/// read but left out of the analysis, e.g. by `--where`).
+pub fn read_codings_skipping(
+    path: &Path,
+    documents: &[Document],
+    left_out: &BTreeSet<String>,
+    codebook: &Codebook,
+    overlap: Overlap,
+) -> Result<Vec<HumanCoding>> {
     let bytes = std::fs::read(path).map_err(|e| Error::input(path, e.to_string()))?;
     let text = super::decode::decode(&bytes)
         .map_err(|m| Error::input(path, m))?
@@ -110,6 +122,9 @@ pub fn read_codings(
                 .transpose()
         };
         let document_id = field(Some(doc_col)).ok_or_else(|| fail("empty `document`".into()))?;
+        if left_out.contains(document_id) {
+            continue;
+        }
         let &document = by_id
             .get(document_id)
             .ok_or_else(|| fail(format!("no document `{document_id}` among the transcripts")))?;

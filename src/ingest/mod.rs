@@ -54,6 +54,8 @@ pub struct Corpus {
     pub warnings: Vec<String>,
     /// What thema decided for the user and says in the summary (interviewers inferred...).
     pub notes: Vec<String>,
+    /// Ids of documents read but left out of the analysis (`--where`).
+    pub left_out: std::collections::BTreeSet<String>,
 }
 
 /// A file to read, and whether the user named it (rather than it being found in a folder).
@@ -69,10 +71,20 @@ pub struct InputFile {
 
 /// Expands files and folders (recursively, sorted by path) into the files to read. Inside
 /// folders, hidden files, `README` files and the folder's `attributes.csv` are passed over.
-pub fn discover(inputs: &[PathBuf]) -> Result<Vec<InputFile>> {
+/// With `keep_going`, an input that cannot be found is returned as a message (second)
+/// instead of stopping.
+pub fn discover(inputs: &[PathBuf], keep_going: bool) -> Result<(Vec<InputFile>, Vec<String>)> {
     let mut files = Vec::new();
+    let mut missing = Vec::new();
     for input in inputs {
-        let meta = std::fs::metadata(input).map_err(|e| Error::input(input, e.to_string()))?;
+        let meta = match std::fs::metadata(input) {
+            Ok(meta) => meta,
+            Err(e) if keep_going => {
+                missing.push(Error::input(input, e.to_string()).to_string());
+                continue;
+            }
+            Err(e) => return Err(Error::input(input, e.to_string())),
+        };
         if meta.is_dir() {
             walk(input, &mut files)?;
         } else {
@@ -85,7 +97,7 @@ pub fn discover(inputs: &[PathBuf]) -> Result<Vec<InputFile>> {
     }
     files.sort();
     files.dedup_by(|a, b| a.path == b.path);
-    Ok(files)
+    Ok((files, missing))
 }
 
 fn walk(dir: &Path, files: &mut Vec<InputFile>) -> Result<()> {
@@ -364,7 +376,10 @@ pub fn ingest(
     options: &IngestOptions,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Corpus> {
-    ingest_files(&discover(inputs)?, inputs, options, progress)
+    let (files, missing) = discover(inputs, options.keep_going)?;
+    let mut corpus = ingest_files(&files, inputs, options, progress)?;
+    corpus.skipped.splice(0..0, missing);
+    Ok(corpus)
 }
 
 /// Reads the files [`discover`] found for `inputs` (named in the error when there are none).
