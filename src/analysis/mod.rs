@@ -8,6 +8,7 @@ pub mod frames;
 pub mod quotes;
 pub mod report;
 pub mod sample;
+pub mod search;
 pub mod selection;
 pub mod source;
 pub mod tables;

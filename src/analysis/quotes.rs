@@ -243,60 +243,34 @@ pub fn spread<'a>(
     chosen.into_iter().map(|(_, quote)| quote).collect()
 }
 
-/// One row per quote: document, segment, turn, speaker, timestamp, codes, matched words, text
-/// and the documents' attributes.
+/// One row per quote: document, segment, turn, speaker, timestamp, (the sources, when quotes
+/// of several are merged), codes, matched words, text and the documents' attributes.
 pub fn quotes_table(quotes: &[Quote<'_>]) -> Table {
-    let attributes: BTreeSet<&str> = quotes
-        .iter()
-        .flat_map(|q| q.document.attributes.keys().map(String::as_str))
-        .collect();
-    let mut headers: Vec<String> = [
-        "document",
-        "segment",
-        "turn",
-        "speaker",
-        "timestamp",
-        "codes",
-        "matched",
-        "text",
-    ]
-    .map(str::to_owned)
-    .to_vec();
     let with_sources = quotes.iter().any(|q| !q.sources.is_empty());
-    if with_sources {
-        headers.insert(5, "source".to_owned());
-    }
-    headers.extend(attributes.iter().map(|a| (*a).to_owned()));
-    let mut table = Table::new(headers);
-    for q in quotes {
-        let matched: Vec<String> = runs(&q.segment.text, &q.highlights)
-            .into_iter()
-            .filter_map(|(run, marked)| marked.then_some(run))
-            .collect();
-        let mut row = vec![
-            q.document.id.clone().into(),
-            q.segment.index.into(),
-            q.segment.turn.into(),
-            q.segment.speaker.clone().into(),
-            q.segment.timestamp.clone().unwrap_or_default().into(),
-            q.codes.join(";").into(),
-            matched.join(" | ").into(),
-            q.segment.text.clone().into(),
-        ];
-        if with_sources {
-            row.insert(5, q.sources.join(";").into());
-        }
-        row.extend(attributes.iter().map(|a| {
-            q.document
-                .attributes
-                .get(*a)
-                .cloned()
-                .unwrap_or_default()
-                .into()
-        }));
-        table.rows.push(row);
-    }
-    table
+    let rows = quotes
+        .iter()
+        .map(|q| {
+            let matched: Vec<String> = runs(&q.segment.text, &q.highlights)
+                .into_iter()
+                .filter_map(|(run, marked)| marked.then_some(run))
+                .collect();
+            let mut values: Vec<crate::output::Value> = vec![
+                q.codes.join(";").into(),
+                matched.join(" | ").into(),
+                q.segment.text.clone().into(),
+            ];
+            if with_sources {
+                values.insert(0, q.sources.join(";").into());
+            }
+            (q.document, q.segment, values)
+        })
+        .collect();
+    let columns: &[&str] = if with_sources {
+        &["source", "codes", "matched", "text"]
+    } else {
+        &["codes", "matched", "text"]
+    };
+    super::tables::located_table(columns, rows)
 }
 
 #[cfg(test)]

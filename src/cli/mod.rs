@@ -15,6 +15,7 @@ mod matrix;
 mod quotes;
 mod report;
 mod sample;
+mod search;
 mod sources;
 
 use std::io::IsTerminal;
@@ -64,6 +65,8 @@ enum Command {
     Agree(agree::AgreeArgs),
     /// Score the auto-coder against human coding: precision, recall, F1, errors.
     Evaluate(evaluate::EvaluateArgs),
+    /// Keyword in context without a codebook: every hit of a pattern, counts per document.
+    Search(search::SearchArgs),
     /// Draw a reproducible sample of documents for double coding.
     Sample(sample::SampleArgs),
     /// Check, show and test codebooks.
@@ -101,6 +104,7 @@ pub fn run() -> ExitCode {
         Command::Matrix(args) => matrix::run(args),
         Command::Agree(args) => agree::run(args),
         Command::Evaluate(args) => evaluate::run(args),
+        Command::Search(args) => search::run(args),
         Command::Sample(args) => sample::run(args),
         Command::Codebook(command) => codebook::run(command),
         Command::Init(args) => init::run(args),
@@ -452,6 +456,26 @@ pub fn table_bytes(
         TableFormat::Xlsx => crate::output::xlsx::workbook(&[(sheet, table)]),
         _ => table.to_bytes(format),
     }
+}
+
+/// Whether text printed to standard output may be bold: no output file, a terminal, and
+/// no `NO_COLOR`.
+pub fn bold_allowed(output: Option<&OutputFile>) -> bool {
+    output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// The markers around marked words: bold on and off when `bold`, else `plain`.
+pub fn markers(bold: bool, plain: (&'static str, &'static str)) -> (&'static str, &'static str) {
+    if bold { ("\x1b[1m", "\x1b[0m") } else { plain }
+}
+
+/// ` [time]` for a segment with a timestamp, else nothing.
+pub fn time_suffix(segment: &crate::corpus::Segment) -> String {
+    segment
+        .timestamp
+        .as_deref()
+        .map(|t| format!(" [{t}]"))
+        .unwrap_or_default()
 }
 
 /// A terminal table for standard output, fitted to the terminal.

@@ -1,7 +1,6 @@
 //! `thema quotes`: the segments behind one or more codes, ready for a report.
 
 use std::fmt::Write as _;
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -145,9 +144,7 @@ pub fn run(args: QuotesArgs) -> Result<ExitCode> {
     } else {
         args.show.clone()
     };
-    let terminal = output.is_none()
-        && std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none();
+    let terminal = super::bold_allowed(output.as_ref());
     let bytes = match format {
         QuoteFormat::Table => render_blocks(&quotes, &shown, terminal).into_bytes(),
         QuoteFormat::Md => render_markdown(&quotes, &shown).into_bytes(),
@@ -177,19 +174,11 @@ fn attribution(quote: &Quote<'_>, shown: &[String]) -> String {
 }
 
 fn render_blocks(quotes: &[Quote<'_>], shown: &[String], bold: bool) -> String {
-    let (open, close) = if bold {
-        ("\x1b[1m", "\x1b[0m")
-    } else {
-        ("", "")
-    };
+    let (open, close) = super::markers(bold, ("", ""));
     let mut out = String::new();
     for q in quotes {
         let s = q.segment;
-        let time = s
-            .timestamp
-            .as_deref()
-            .map(|t| format!(" [{t}]"))
-            .unwrap_or_default();
+        let time = super::time_suffix(s);
         let _ = writeln!(
             out,
             "── {} · segment {} · turn {} · {}{time} · {}",
