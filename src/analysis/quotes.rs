@@ -28,9 +28,12 @@ pub struct Quote<'a> {
     pub document: &'a Document,
     /// The segment.
     pub segment: &'a Segment,
+    /// The text quoted: the segment's, or the sentences of it that [`Quote::trim_to_sentences`]
+    /// kept.
+    pub text: String,
     /// The queried codes it has (each as the code id that matched it).
     pub codes: Vec<String>,
-    /// Code-point ranges within the segment text of the words that matched those codes,
+    /// Code-point ranges within [`Quote::text`] of the words that matched those codes,
     /// sorted and merged.
     pub highlights: Vec<(usize, usize)>,
     /// Context segments before, in order.
@@ -40,6 +43,89 @@ pub struct Quote<'a> {
     /// The coding sources that coded it, when quotes of several are merged (see
     /// [`merge_sources`]); empty otherwise.
     pub sources: Vec<String>,
+}
+
+impl Quote<'_> {
+    /// Cuts the quote to the sentences that hold marked words, with `…` where text was left
+    /// out. A quote without marked words (a human coding of a whole segment) stays whole.
+    pub fn trim_to_sentences(&mut self) {
+        if self.highlights.is_empty() {
+            return;
+        }
+        let text = self.text.as_str();
+        let scan = crate::engine::matcher::TermSet::default().scan(text, &self.document.language);
+        let (words, sentence) = (&scan.words, &scan.sentence);
+        let Some(&last_sentence) = sentence.last() else {
+            return;
+        };
+        // Byte offset of every code point, and one past the end.
+        let mut bytes: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+        bytes.push(text.len());
+        let char_at = |byte: usize| bytes.partition_point(|&b| b < byte);
+        // Each sentence's extent: its words, with the punctuation touching them.
+        let mut spans: Vec<(usize, usize)> = Vec::new();
+        for k in 0..=last_sentence {
+            let (Some(first), Some(last)) = (
+                sentence.iter().position(|&s| s == k),
+                sentence.iter().rposition(|&s| s == k),
+            ) else {
+                continue;
+            };
+            let floor = spans.last().map_or(0, |s| s.1);
+            let mut start = words[first].start;
+            while let Some(c) = text[floor..start].chars().next_back()
+                && !c.is_whitespace()
+            {
+                start -= c.len_utf8();
+            }
+            let mut end = words[last].end;
+            while let Some(c) = text[end..].chars().next()
+                && !c.is_whitespace()
+                && words.get(last + 1).is_none_or(|w| end < w.start)
+            {
+                end += c.len_utf8();
+            }
+            spans.push((start, end));
+        }
+        let marked: Vec<(usize, usize)> = spans
+            .iter()
+            .copied()
+            .filter(|&(start, end)| {
+                let (start, end) = (char_at(start), char_at(end));
+                self.highlights.iter().any(|&(s, e)| s < end && start < e)
+            })
+            .collect();
+        let mut out = String::new();
+        let mut highlights = Vec::new();
+        let mut previous_end: Option<usize> = None;
+        for &(start, end) in &marked {
+            let gap = match previous_end {
+                None => start > 0,
+                Some(p) => text[p..start].chars().any(|c| !c.is_whitespace()),
+            };
+            match (previous_end, gap) {
+                (None, true) => out.push_str("… "),
+                (Some(_), true) => out.push_str(" … "),
+                (Some(_), false) => out.push(' '),
+                (None, false) => {}
+            }
+            let offset = out.chars().count();
+            let (from, to) = (char_at(start), char_at(end));
+            for &(s, e) in &self.highlights {
+                let (s, e) = (s.max(from), e.min(to));
+                if s < e {
+                    highlights.push((s - from + offset, e - from + offset));
+                }
+            }
+            out.push_str(&text[start..end]);
+            previous_end = Some(end);
+        }
+        if previous_end.is_some_and(|end| !text[end..].trim().is_empty()) {
+            out.push_str(" …");
+        }
+        self.text = out;
+        self.highlights = merge_ranges(highlights);
+    }
 }
 
 /// Code-point ranges sorted and merged where they touch or overlap.
@@ -145,6 +231,7 @@ pub fn find_quotes<'a>(corpus: &CodedCorpus<'a>, query: &QuoteQuery) -> Result<V
             quotes.push(Quote {
                 document: doc,
                 segment,
+                text: segment.text.clone(),
                 codes: codes.into_iter().collect(),
                 highlights: merge_ranges(ranges),
                 sources: Vec::new(),
@@ -250,14 +337,14 @@ pub fn quotes_table(quotes: &[Quote<'_>]) -> Table {
     let rows = quotes
         .iter()
         .map(|q| {
-            let matched: Vec<String> = runs(&q.segment.text, &q.highlights)
+            let matched: Vec<String> = runs(&q.text, &q.highlights)
                 .into_iter()
                 .filter_map(|(run, marked)| marked.then_some(run))
                 .collect();
             let mut values: Vec<crate::output::Value> = vec![
                 q.codes.join(";").into(),
                 matched.join(" | ").into(),
-                q.segment.text.clone().into(),
+                q.text.clone().into(),
             ];
             if with_sources {
                 values.insert(0, q.sources.join(";").into());
@@ -276,6 +363,32 @@ pub fn quotes_table(quotes: &[Quote<'_>]) -> Table {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quotes_are_cut_to_the_sentences_with_marked_words() {
+        let text = "Eerst niets. Toen kwam er een brief (van de gemeente). Ik schrok! Daarna \"belden\" ze. Einde.";
+        let doc = Document::parsed("D", &format!("R: {text}"), "nl");
+        let segment = &doc.segments[0];
+        let at = |word: &str| {
+            let start = text[..text.find(word).unwrap()].chars().count();
+            (start, start + word.chars().count())
+        };
+        let mut quote = Quote {
+            document: &doc,
+            segment,
+            text: text.into(),
+            codes: vec!["x".into()],
+            highlights: vec![at("brief"), at("belden")],
+            before: &[],
+            after: &[],
+            sources: Vec::new(),
+        };
+        quote.trim_to_sentences();
+        assert_eq!(
+            mark(&quote.text, &quote.highlights, "[", "]"),
+            "… Toen kwam er een [brief] (van de gemeente). … Daarna \"[belden]\" ze. …"
+        );
+    }
 
     #[test]
     fn marks_code_point_ranges() {

@@ -224,21 +224,9 @@ pub fn counts_table(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::plaintext::parse_turns;
-    use crate::ingest::turns::SpeakerRules;
 
     fn document(text: &str) -> Document {
-        Document {
-            id: "D".into(),
-            path: "d.txt".into(),
-            format: crate::corpus::Format::PlainText,
-            encoding: "UTF-8",
-            text: text.into(),
-            attributes: Default::default(),
-            segments: parse_turns(text, 0, 1, &SpeakerRules::default()).segments,
-            language: "nl".into(),
-            warnings: Vec::new(),
-        }
+        Document::parsed("D", text, "nl")
     }
 
     fn query(pattern: &str) -> SearchQuery {

@@ -31,6 +31,10 @@ pub struct CompareArgs {
     /// Count documents (respondents) or respondent segments (answers).
     #[arg(long, value_enum, default_value = "document")]
     unit: Unit,
+    /// The baseline group: shown first; differences and odds ratios are the other groups
+    /// against it (with more than two groups, a set of columns per other group).
+    #[arg(long, value_name = "VALUE")]
+    reference: Option<String>,
     /// Leave out documents without a value instead of grouping them as `(missing)`.
     #[arg(long)]
     drop_missing: bool,
@@ -65,6 +69,7 @@ pub fn run(args: CompareArgs) -> Result<ExitCode> {
         seed: args.seed,
         selection: args.selection.selection(&sourced.codebook)?,
         language: args.labels.clone(),
+        reference: args.reference.clone(),
     };
     let mut tables = Vec::new();
     let mut per_source = Vec::new();

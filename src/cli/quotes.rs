@@ -28,6 +28,15 @@ enum QuoteFormat {
     Xlsx,
 }
 
+/// How much of a segment a quote shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Trim {
+    /// The sentences with the matched words.
+    Sentence,
+    /// The whole segment.
+    Turn,
+}
+
 /// Every segment with the given code(s) (all of them; --any for at least one), with document,
 /// speaker, timestamp, attributes and the matched words highlighted.
 #[derive(Debug, Args)]
@@ -48,6 +57,11 @@ pub struct QuotesArgs {
     /// Segments with any of the codes instead of all of them.
     #[arg(long)]
     any: bool,
+    /// How much of the segment to quote: the whole `turn` (the segment: a turn, or a
+    /// paragraph of it), or only the `sentence`s with the matched words, `…` marking what
+    /// is left out.
+    #[arg(long, value_enum, default_value = "turn")]
+    trim: Trim,
     /// Segments of context before and after each quote.
     #[arg(long, value_name = "N", default_value_t = 0)]
     context: usize,
@@ -122,6 +136,9 @@ pub fn run(args: QuotesArgs) -> Result<ExitCode> {
         find_quotes(&views[0].1, &query)?
     };
     for quote in &mut quotes {
+        if args.trim == Trim::Sentence {
+            quote.trim_to_sentences();
+        }
         let mut codes: Vec<String> = quote
             .codes
             .iter()
@@ -194,7 +211,7 @@ fn render_blocks(quotes: &[Quote<'_>], shown: &[String], bold: bool) -> String {
         let _ = writeln!(
             out,
             " ▶ {}",
-            mark(&s.text, &q.highlights, open, close).replace('\n', "\n   ")
+            mark(&q.text, &q.highlights, open, close).replace('\n', "\n   ")
         );
         for c in q.after {
             let _ = writeln!(out, "   {}: {}", c.speaker, c.text.replace('\n', "\n   "));
@@ -210,7 +227,7 @@ fn render_markdown(quotes: &[Quote<'_>], shown: &[String]) -> String {
         for c in q.before {
             let _ = writeln!(out, "*{}: {}*\n", c.speaker, c.text.replace('\n', " "));
         }
-        let quoted = mark(&q.segment.text, &q.highlights, "**", "**");
+        let quoted = mark(&q.text, &q.highlights, "**", "**");
         for line in quoted.lines() {
             let _ = writeln!(out, "> {line}");
         }

@@ -255,7 +255,7 @@ pub fn build(
             quotes: chosen
                 .iter()
                 .map(|q| QuoteView {
-                    runs: runs(&q.segment.text, &q.highlights)
+                    runs: runs(&q.text, &q.highlights)
                         .into_iter()
                         .map(|(text, mark)| Run { text, mark })
                         .collect(),
@@ -502,6 +502,7 @@ fn comparison_view(
             seed: DEFAULT_SEED,
             selection: selection.clone(),
             language: language.to_owned(),
+            reference: None,
         },
     )?;
     let table = comparison.table;

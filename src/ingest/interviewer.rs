@@ -193,22 +193,9 @@ pub fn unmatched_labels(documents: &[Document], labels: &[String]) -> Vec<String
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::plaintext::parse_turns;
-    use crate::ingest::turns::SpeakerRules;
 
     fn doc(id: &str, text: &str) -> Document {
-        let segments = parse_turns(text, 0, 1, &SpeakerRules::default()).segments;
-        Document {
-            id: id.into(),
-            path: format!("{id}.txt").into(),
-            format: Format::PlainText,
-            encoding: "UTF-8",
-            text: text.into(),
-            attributes: Default::default(),
-            segments,
-            language: "en".into(),
-            warnings: Vec::new(),
-        }
+        Document::parsed(id, text, "en")
     }
 
     fn roles(d: &Document) -> Vec<(&str, Role)> {
