@@ -224,6 +224,7 @@ pub fn from_engine(codings: &[Vec<crate::engine::Coding>]) -> Vec<HumanCoding> {
                 segments: vec![c.segment],
                 rule: Some((c.rule.clone(), c.matched.clone())),
                 span: Some((c.start, c.end)),
+                memo: None,
                 line: 0,
             })
         })

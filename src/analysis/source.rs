@@ -253,6 +253,7 @@ mod tests {
             segments: vec![segment],
             rule: None,
             span: None,
+            memo: None,
             line: 1,
         }
     }

@@ -155,10 +155,11 @@ pub fn run_export(command: ExportCommand) -> Result<ExitCode> {
             .map(|(name, kind)| format!("{name} ({})", kind.as_str()))
             .collect();
         println!(
-            "{} documents, {} codes, {} coded spans; codings per user: {}",
+            "{} documents, {} codes, {} coded spans, {} memos; codings per user: {}",
             summary.documents,
             summary.codes,
             summary.selections,
+            summary.memos,
             coders.join(", ")
         );
         println!(
@@ -217,7 +218,7 @@ pub fn run_import(command: ImportCommand) -> Result<ExitCode> {
             project.name
         );
         println!(
-            "{} documents, {} codes, {} codings ({}), {} documents with attributes ({} variables), {} things skipped",
+            "{} documents, {} codes, {} codings ({}), {} memos on codings and {} other memos, {} documents with attributes ({} variables), {} things skipped",
             project.documents.len(),
             project.codes.codes.len(),
             project.codings.len(),
@@ -226,6 +227,12 @@ pub fn run_import(command: ImportCommand) -> Result<ExitCode> {
             } else {
                 coders.join(", ")
             },
+            project
+                .codings
+                .iter()
+                .filter(|c| !c.memo.is_empty())
+                .count(),
+            project.memos.len(),
             with_attributes,
             project.variables.len(),
             project.skipped.len()

@@ -1,6 +1,7 @@
 //! Human codings: a CSV with `document,code,coder` and a position (`segment`, `turn` with an
 //! optional `paragraph`, or `start,end` code-point offsets), mapped onto the segments of the
-//! transcripts. thema's own `codings.csv` reads as the coder `auto`.
+//! transcripts, and an optional `memo` column. thema's own `codings.csv` reads as the coder
+//! `auto`.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
@@ -48,6 +49,8 @@ pub struct HumanCoding {
     /// The code-point span `start..end` in the document the row gives, if it gives one
     /// (the coded words; for thema's codings.csv the matched words of the segment).
     pub span: Option<(usize, usize)>,
+    /// The coder's memo on it (the optional `memo` column).
+    pub memo: Option<String>,
     /// The CSV line it came from.
     pub line: usize,
 }
@@ -92,6 +95,7 @@ pub fn read_codings_skipping(
         (column("segment"), column("turn"), column("paragraph"));
     let span_cols = column("start").zip(column("end"));
     let rule_cols = column("rule").zip(column("matched"));
+    let memo_col = column("memo");
     if segment_col.is_none() && turn_col.is_none() && span_cols.is_none() {
         return Err(Error::input_line(
             path,
@@ -181,6 +185,7 @@ pub fn read_codings_skipping(
             segments,
             rule,
             span,
+            memo: field(memo_col).map(str::to_owned),
             line,
         });
     }
