@@ -115,7 +115,7 @@ pub fn thema_table(headers: &[String]) -> Option<&'static str> {
         Some("thema's sample list (`thema sample`)")
     } else if starts(headers, &QUOTES) {
         Some("thema's quotes table (`thema quotes`)")
-    } else if is(headers, &IMPORTED_CODINGS) {
+    } else if starts(headers, &IMPORTED_CODINGS) {
         Some("thema's codings from a REFI-QDA project (`thema import qdpx`)")
     } else if units.iter().any(|&u| is(headers, &evaluation_errors(u))) {
         Some("thema's list of errors (`thema evaluate --errors`)")

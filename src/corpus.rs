@@ -139,3 +139,22 @@ impl Document {
         out
     }
 }
+
+#[cfg(test)]
+impl Document {
+    /// A plain-text document of `text` read with the default speaker rules (unit tests).
+    pub(crate) fn parsed(id: &str, text: &str, language: &str) -> Document {
+        let rules = crate::ingest::turns::SpeakerRules::default();
+        Document {
+            id: id.into(),
+            path: format!("{id}.txt").into(),
+            format: Format::PlainText,
+            encoding: "UTF-8",
+            text: text.into(),
+            attributes: BTreeMap::new(),
+            segments: crate::ingest::plaintext::parse_turns(text, 0, 1, &rules).segments,
+            language: language.into(),
+            warnings: Vec::new(),
+        }
+    }
+}

@@ -6,7 +6,7 @@
 //! malformed projects fail with one-line errors.
 
 mod common;
-use common::{root, thema};
+use common::{root, thema, validate};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
@@ -49,40 +49,6 @@ fn run_error(args: &[&str]) -> String {
 
 fn arg(path: &Path) -> &str {
     path.to_str().expect("UTF-8 temp path")
-}
-
-/// Validates `file` against `../shared/refi-qda/<schema>`; returns false (after saying why)
-/// when the schema or xmllint is missing.
-fn validate(file: &Path, schema: &str) -> bool {
-    let xsd = root().join("../shared/refi-qda").join(schema);
-    if !xsd.is_file() {
-        eprintln!(
-            "skipping schema validation: {} not found (the REFI-QDA schemas live in ../shared/refi-qda)",
-            xsd.display()
-        );
-        return false;
-    }
-    let output = match std::process::Command::new("xmllint")
-        .args(["--noout", "--schema"])
-        .arg(&xsd)
-        .arg(file)
-        .output()
-    {
-        Ok(output) => output,
-        Err(e) => {
-            eprintln!(
-                "skipping schema validation: xmllint cannot run ({e}); install it with `apt-get install -y libxml2-utils`"
-            );
-            return false;
-        }
-    };
-    assert!(
-        output.status.success(),
-        "{} does not validate against {schema}:\n{}",
-        file.display(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    true
 }
 
 /// The entries of a zip, in order.
@@ -625,12 +591,20 @@ fn quirky_project_imports_every_quirk() {
     for expected in [
         "selection 6F0D2C1A-0000-4000-8000-000000000401 of source \"Word only\": its positions refer to the exporter's plain text",
         "pdf source \"Beleidsnota\": only text sources are imported",
-        "1 notes (memos)",
         "1 sets",
     ] {
         assert!(skipped.contains(expected), "{expected} in:\n{skipped}");
     }
-    assert_eq!(project.skipped.len(), 4, "{skipped}");
+    assert_eq!(project.skipped.len(), 3, "{skipped}");
+    // The note nothing refers to is a memo of the project.
+    assert_eq!(project.memos.len(), 1);
+    assert_eq!(
+        (
+            project.memos[0].name.as_str(),
+            project.memos[0].text.as_str()
+        ),
+        ("Memo", "Een memo.")
+    );
     let ids: Vec<(&str, Option<&str>)> = project
         .codes
         .codes
@@ -685,7 +659,8 @@ fn quirky_project_imports_every_quirk() {
     // Written out, thema reads it back with the same ids, texts and codings.
     let dir = tempfile::tempdir().unwrap();
     let (written, _) = project.write(dir.path(), false).unwrap();
-    assert_eq!(written.len(), 4 + 3);
+    // Sources, codings.csv, attributes.csv, memos.csv, codebook.toml.
+    assert_eq!(written.len(), 4 + 4);
     let readback = ingest(
         &[dir.path().join("sources")],
         &IngestOptions::default(),

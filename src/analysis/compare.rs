@@ -3,7 +3,7 @@
 //! expected counts, effect sizes, and Benjamini–Hochberg q-values across codes.
 
 use super::CodedCorpus;
-use super::frames::{Unit, group_counts};
+use super::frames::{GroupCounts, Unit, group_counts};
 use super::report::MISSING;
 use super::selection::CodeSelection;
 use crate::output::{Table, Value};
@@ -35,6 +35,9 @@ pub struct CompareOptions {
     pub selection: CodeSelection,
     /// Language of the labels.
     pub language: String,
+    /// The baseline group: shown first, and the others' differences and odds ratios are
+    /// against it (with more than two groups, one set of columns per other group).
+    pub reference: Option<String>,
 }
 
 /// The comparison table and plain-language warnings about it.
@@ -59,7 +62,10 @@ pub fn compare(corpus: &CodedCorpus<'_>, options: &CompareOptions) -> Result<Com
         None if options.drop_missing => None,
         None => Some(MISSING.to_owned()),
     };
-    let counts = group_counts(corpus, &options.selection, options.unit, &group_of)?;
+    let mut counts = group_counts(corpus, &options.selection, options.unit, &group_of)?;
+    if let Some(reference) = &options.reference {
+        put_first(&mut counts, reference, &options.by)?;
+    }
     if counts.groups.len() < 2 {
         return Err(Error::Usage(format!(
             "attribute `{}` has only one value ({}) among the documents: there is nothing to compare",
@@ -72,6 +78,11 @@ pub fn compare(corpus: &CodedCorpus<'_>, options: &CompareOptions) -> Result<Com
         Unit::Segment => "respondent segments",
     };
     let mut warnings = Vec::new();
+    if options.unit == Unit::Segment {
+        warnings.push(
+            "--unit segment counts every answer as if it were a separate respondent, but the answers of one interview are not independent: a respondent who talks more weighs more and the p-values come out too small. Read these tests as a description of the answers; --unit document tests respondents".to_owned(),
+        );
+    }
     if missing > 0 {
         warnings.push(if options.drop_missing {
             format!("{missing} documents have no `{}` value and were left out (--drop-missing)", options.by)
@@ -87,6 +98,12 @@ pub fn compare(corpus: &CodedCorpus<'_>, options: &CompareOptions) -> Result<Com
         }
     }
     let two_groups = counts.groups.len() == 2;
+    // With a reference and more than two groups: each other group against the reference.
+    let against: Vec<usize> = if !two_groups && options.reference.is_some() {
+        (1..counts.groups.len()).collect()
+    } else {
+        Vec::new()
+    };
     let mut headers = vec!["code".to_owned(), "label".to_owned()];
     for (group, total) in counts.groups.iter().zip(&counts.totals) {
         headers.push(format!("{group} n (of {total})"));
@@ -97,6 +114,14 @@ pub fn compare(corpus: &CodedCorpus<'_>, options: &CompareOptions) -> Result<Com
         let (first, second) = (&counts.groups[0], &counts.groups[1]);
         headers.push(format!("difference ({second} − {first}, points)"));
         headers.extend(["odds_ratio", "or_ci_low", "or_ci_high", "haldane"].map(str::to_owned));
+    }
+    let reference = &counts.groups[0];
+    for &g in &against {
+        let group = &counts.groups[g];
+        headers.push(format!("difference ({group} − {reference}, points)"));
+        headers.extend(
+            ["odds_ratio", "or_ci_low", "or_ci_high", "haldane"].map(|h| format!("{group} {h}")),
+        );
     }
     struct Row {
         cells: Vec<Value>,
@@ -140,8 +165,9 @@ pub fn compare(corpus: &CodedCorpus<'_>, options: &CompareOptions) -> Result<Com
         } else {
             Value::Text(String::new())
         });
-        if two_groups {
-            let effects = two_group_effects([[with[0], with[1]], [table[1][0], table[1][1]]]);
+        let pairs: Vec<usize> = if two_groups { vec![1] } else { against.clone() };
+        for g in pairs {
+            let effects = two_group_effects([[with[0], with[g]], [table[1][0], table[1][g]]]);
             cells.push(optional(effects.difference.map(|d| d * 100.0), 1));
             cells.push(optional(effects.odds_ratio, 4));
             cells.push(optional(effects.odds_ratio_ci.map(|ci| ci.0), 4));
@@ -184,6 +210,22 @@ pub fn compare(corpus: &CodedCorpus<'_>, options: &CompareOptions) -> Result<Com
     let mut table = Table::new(headers);
     table.rows = rows.into_iter().map(|r| r.cells).collect();
     Ok(Comparison { table, warnings })
+}
+
+/// Moves group `reference` to the front (an error naming the groups when there is none).
+fn put_first(counts: &mut GroupCounts, reference: &str, by: &str) -> Result<()> {
+    let Some(at) = counts.groups.iter().position(|g| g == reference) else {
+        return Err(Error::Usage(format!(
+            "--reference {reference}: `{by}` has no such value; its values: {}",
+            counts.groups.join(", ")
+        )));
+    };
+    counts.groups[..=at].rotate_right(1);
+    counts.totals[..=at].rotate_right(1);
+    for (_, with) in &mut counts.with_code {
+        with[..=at].rotate_right(1);
+    }
+    Ok(())
 }
 
 fn percent(part: u64, whole: u64) -> f64 {

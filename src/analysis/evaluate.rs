@@ -304,6 +304,7 @@ pub fn from_engine(codings: &[Vec<crate::engine::Coding>]) -> Vec<HumanCoding> {
         segments,
         rule,
         span,
+        memo: None,
         line: 0,
     };
     codings

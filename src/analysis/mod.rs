@@ -8,7 +8,9 @@ pub mod frames;
 pub mod quotes;
 pub mod report;
 pub mod sample;
+pub mod search;
 pub mod selection;
+pub mod source;
 pub mod tables;
 pub mod units;
 
@@ -64,6 +66,58 @@ impl CodedCorpus<'_> {
             .filter(|s| s.role == Role::Respondent)
             .count()
     }
+}
+
+/// Parses `ATTR=VALUE` (the attribute name is lowercased, as attribute names are).
+pub fn parse_filter(text: &str) -> crate::Result<(String, String)> {
+    match text.split_once('=') {
+        Some((attr, value)) if !attr.trim().is_empty() => {
+            Ok((attr.trim().to_lowercase(), value.trim().to_owned()))
+        }
+        _ => Err(crate::Error::Usage(format!(
+            "--where takes ATTR=VALUE, got {text:?}"
+        ))),
+    }
+}
+
+/// Keeps the documents whose attributes have all the `(attribute, value)` pairs. An
+/// attribute no document has, or a value no document has, is an error listing what there is.
+pub fn filter_documents(
+    documents: Vec<Document>,
+    filters: &[(String, String)],
+) -> crate::Result<Vec<Document>> {
+    for (attr, value) in filters {
+        require_attribute(&documents, attr)?;
+        let values: BTreeSet<&str> = documents
+            .iter()
+            .filter_map(|d| d.attributes.get(attr).map(String::as_str))
+            .collect();
+        if !values.contains(value.as_str()) {
+            let listed: Vec<&str> = values.iter().take(20).copied().collect();
+            let case = values
+                .iter()
+                .find(|v| v.eq_ignore_ascii_case(value))
+                .map(|v| format!(" (values are compared exactly: did you mean `{v}`?)"))
+                .unwrap_or_default();
+            return Err(crate::Error::Usage(format!(
+                "--where {attr}={value}: no document has that value{case}; values of `{attr}`: {}{}",
+                listed.join(", "),
+                if values.len() > listed.len() {
+                    ", …"
+                } else {
+                    ""
+                }
+            )));
+        }
+    }
+    Ok(documents
+        .into_iter()
+        .filter(|d| {
+            filters
+                .iter()
+                .all(|(attr, value)| d.attributes.get(attr) == Some(value))
+        })
+        .collect())
 }
 
 /// Checks that some document has attribute `name`; the error lists the known ones.

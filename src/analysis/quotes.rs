@@ -15,8 +15,6 @@ pub struct QuoteQuery {
     pub codes: Vec<String>,
     /// Any of the codes instead of all of them.
     pub any: bool,
-    /// `attribute = value` conditions on the document, all of which must hold.
-    pub filters: Vec<(String, String)>,
     /// Segments of context before and after.
     pub context: usize,
     /// At most this many quotes.
@@ -30,27 +28,150 @@ pub struct Quote<'a> {
     pub document: &'a Document,
     /// The segment.
     pub segment: &'a Segment,
+    /// The text quoted: the segment's, or the sentences of it that [`Quote::trim_to_sentences`]
+    /// kept.
+    pub text: String,
     /// The queried codes it has (each as the code id that matched it).
     pub codes: Vec<String>,
-    /// Code-point ranges within the segment text of the words that matched those codes,
+    /// Code-point ranges within [`Quote::text`] of the words that matched those codes,
     /// sorted and merged.
     pub highlights: Vec<(usize, usize)>,
     /// Context segments before, in order.
     pub before: &'a [Segment],
     /// Context segments after, in order.
     pub after: &'a [Segment],
+    /// The coding sources that coded it, when quotes of several are merged (see
+    /// [`merge_sources`]); empty otherwise.
+    pub sources: Vec<String>,
 }
 
-/// Parses `ATTR=VALUE`.
-pub fn parse_filter(text: &str) -> Result<(String, String)> {
-    match text.split_once('=') {
-        Some((attr, value)) if !attr.trim().is_empty() => {
-            Ok((attr.trim().to_lowercase(), value.trim().to_owned()))
+impl Quote<'_> {
+    /// Cuts the quote to the sentences that hold marked words, with `…` where text was left
+    /// out. A quote without marked words (a human coding of a whole segment) stays whole.
+    pub fn trim_to_sentences(&mut self) {
+        if self.highlights.is_empty() {
+            return;
         }
-        _ => Err(Error::Usage(format!(
-            "--where takes ATTR=VALUE, got {text:?}"
-        ))),
+        let text = self.text.as_str();
+        let scan = crate::engine::matcher::TermSet::default().scan(text, &self.document.language);
+        let (words, sentence) = (&scan.words, &scan.sentence);
+        let Some(&last_sentence) = sentence.last() else {
+            return;
+        };
+        // Byte offset of every code point, and one past the end.
+        let mut bytes: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+        bytes.push(text.len());
+        let char_at = |byte: usize| bytes.partition_point(|&b| b < byte);
+        // Each sentence's extent: its words, with the punctuation touching them.
+        let mut spans: Vec<(usize, usize)> = Vec::new();
+        for k in 0..=last_sentence {
+            let (Some(first), Some(last)) = (
+                sentence.iter().position(|&s| s == k),
+                sentence.iter().rposition(|&s| s == k),
+            ) else {
+                continue;
+            };
+            let floor = spans.last().map_or(0, |s| s.1);
+            let mut start = words[first].start;
+            while let Some(c) = text[floor..start].chars().next_back()
+                && !c.is_whitespace()
+            {
+                start -= c.len_utf8();
+            }
+            let mut end = words[last].end;
+            while let Some(c) = text[end..].chars().next()
+                && !c.is_whitespace()
+                && words.get(last + 1).is_none_or(|w| end < w.start)
+            {
+                end += c.len_utf8();
+            }
+            spans.push((start, end));
+        }
+        let marked: Vec<(usize, usize)> = spans
+            .iter()
+            .copied()
+            .filter(|&(start, end)| {
+                let (start, end) = (char_at(start), char_at(end));
+                self.highlights.iter().any(|&(s, e)| s < end && start < e)
+            })
+            .collect();
+        let mut out = String::new();
+        let mut highlights = Vec::new();
+        let mut previous_end: Option<usize> = None;
+        for &(start, end) in &marked {
+            let gap = match previous_end {
+                None => start > 0,
+                Some(p) => text[p..start].chars().any(|c| !c.is_whitespace()),
+            };
+            match (previous_end, gap) {
+                (None, true) => out.push_str("… "),
+                (Some(_), true) => out.push_str(" … "),
+                (Some(_), false) => out.push(' '),
+                (None, false) => {}
+            }
+            let offset = out.chars().count();
+            let (from, to) = (char_at(start), char_at(end));
+            for &(s, e) in &self.highlights {
+                let (s, e) = (s.max(from), e.min(to));
+                if s < e {
+                    highlights.push((s - from + offset, e - from + offset));
+                }
+            }
+            out.push_str(&text[start..end]);
+            previous_end = Some(end);
+        }
+        if previous_end.is_some_and(|end| !text[end..].trim().is_empty()) {
+            out.push_str(" …");
+        }
+        self.text = out;
+        self.highlights = merge_ranges(highlights);
     }
+}
+
+/// The quotes of several coding sources as one list in document and segment order: a
+/// segment quoted by several sources appears once, with their codes and marked words
+/// together and the sources named in [`Quote::sources`].
+pub fn merge_sources<'a>(
+    documents: &[Document],
+    per_source: Vec<(&str, Vec<Quote<'a>>)>,
+) -> Vec<Quote<'a>> {
+    use std::collections::BTreeMap;
+    let position: std::collections::HashMap<&str, usize> = documents
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.as_str(), i))
+        .collect();
+    let mut merged: BTreeMap<(usize, usize), Quote<'a>> = BTreeMap::new();
+    for (name, quotes) in per_source {
+        for mut quote in quotes {
+            let key = (
+                position
+                    .get(quote.document.id.as_str())
+                    .copied()
+                    .unwrap_or(usize::MAX),
+                quote.segment.index,
+            );
+            match merged.get_mut(&key) {
+                Some(seen) => {
+                    seen.sources.push(name.to_owned());
+                    for code in quote.codes {
+                        if !seen.codes.contains(&code) {
+                            seen.codes.push(code);
+                        }
+                    }
+                    seen.codes.sort();
+                    let mut ranges = std::mem::take(&mut seen.highlights);
+                    ranges.extend(quote.highlights);
+                    seen.highlights = merge_ranges(ranges);
+                }
+                None => {
+                    quote.sources = vec![name.to_owned()];
+                    merged.insert(key, quote);
+                }
+            }
+        }
+    }
+    merged.into_values().collect()
 }
 
 /// Finds the quotes in document and segment order.
@@ -61,18 +182,8 @@ pub fn find_quotes<'a>(corpus: &CodedCorpus<'a>, query: &QuoteQuery) -> Result<V
     for code in &query.codes {
         super::selection::require_code(corpus.codebook, code)?;
     }
-    for (attr, _) in &query.filters {
-        corpus.require_attribute(attr)?;
-    }
     let mut quotes = Vec::new();
     for (doc, codings) in corpus.documents.iter().zip(corpus.codings) {
-        let selected = query
-            .filters
-            .iter()
-            .all(|(attr, value)| doc.attributes.get(attr).is_some_and(|v| v == value));
-        if !selected {
-            continue;
-        }
         let mut i = 0;
         while i < codings.len() {
             let segment_index = codings[i].segment;
@@ -97,18 +208,20 @@ pub fn find_quotes<'a>(corpus: &CodedCorpus<'a>, query: &QuoteQuery) -> Result<V
                 .filter(|c| query.codes.iter().any(|w| Codebook::is_within(&c.code, w)))
                 .collect();
             let codes: BTreeSet<String> = relevant.iter().map(|c| c.code.clone()).collect();
-            let highlights = merge_ranges(
-                relevant
-                    .iter()
-                    .map(|c| (c.start - segment.start, c.end - segment.start))
-                    .collect(),
-            );
+            // Human codings without a span mark no words (an empty range).
+            let ranges: Vec<(usize, usize)> = relevant
+                .iter()
+                .map(|c| (c.start - segment.start, c.end - segment.start))
+                .filter(|(start, end)| start < end)
+                .collect();
             let position = segment_index - 1;
             quotes.push(Quote {
                 document: doc,
                 segment,
+                text: segment.text.clone(),
                 codes: codes.into_iter().collect(),
-                highlights,
+                highlights: merge_ranges(ranges),
+                sources: Vec::new(),
                 before: &doc.segments[position.saturating_sub(query.context)..position],
                 after: &doc.segments
                     [position + 1..(position + 1 + query.context).min(doc.segments.len())],
@@ -217,47 +330,65 @@ pub fn spread<'a>(
     chosen.into_iter().map(|(_, quote)| quote).collect()
 }
 
-/// One row per quote: document, segment, turn, speaker, timestamp, codes, matched words, text
-/// and the documents' attributes.
+/// One row per quote: document, segment, turn, speaker, timestamp, (the sources, when quotes
+/// of several are merged), codes, matched words, text and the documents' attributes.
 pub fn quotes_table(quotes: &[Quote<'_>]) -> Table {
-    let attributes: BTreeSet<&str> = quotes
+    let with_sources = quotes.iter().any(|q| !q.sources.is_empty());
+    let rows = quotes
         .iter()
-        .flat_map(|q| q.document.attributes.keys().map(String::as_str))
+        .map(|q| {
+            let matched: Vec<String> = runs(&q.text, &q.highlights)
+                .into_iter()
+                .filter_map(|(run, marked)| marked.then_some(run))
+                .collect();
+            let mut values: Vec<crate::output::Value> = vec![
+                q.codes.join(";").into(),
+                matched.join(" | ").into(),
+                q.text.clone().into(),
+            ];
+            if with_sources {
+                values.insert(0, q.sources.join(";").into());
+            }
+            (q.document, q.segment, values)
+        })
         .collect();
-    let mut headers: Vec<String> = crate::columns::QUOTES.map(str::to_owned).to_vec();
-    headers.extend(attributes.iter().map(|a| (*a).to_owned()));
-    let mut table = Table::new(headers);
-    for q in quotes {
-        let matched: Vec<String> = runs(&q.segment.text, &q.highlights)
-            .into_iter()
-            .filter_map(|(run, marked)| marked.then_some(run))
-            .collect();
-        let mut row = vec![
-            q.document.id.clone().into(),
-            q.segment.index.into(),
-            q.segment.turn.into(),
-            q.segment.speaker.clone().into(),
-            q.segment.timestamp.clone().unwrap_or_default().into(),
-            q.codes.join(";").into(),
-            matched.join(" | ").into(),
-            q.segment.text.clone().into(),
-        ];
-        row.extend(attributes.iter().map(|a| {
-            q.document
-                .attributes
-                .get(*a)
-                .cloned()
-                .unwrap_or_default()
-                .into()
-        }));
-        table.rows.push(row);
-    }
-    table
+    let columns: &[&str] = if with_sources {
+        &["source", "codes", "matched", "text"]
+    } else {
+        &["codes", "matched", "text"]
+    };
+    super::tables::located_table(columns, rows)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quotes_are_cut_to_the_sentences_with_marked_words() {
+        let text = "Eerst niets. Toen kwam er een brief (van de gemeente). Ik schrok! Daarna \"belden\" ze. Einde.";
+        let doc = Document::parsed("D", &format!("R: {text}"), "nl");
+        let segment = &doc.segments[0];
+        let at = |word: &str| {
+            let start = text[..text.find(word).unwrap()].chars().count();
+            (start, start + word.chars().count())
+        };
+        let mut quote = Quote {
+            document: &doc,
+            segment,
+            text: text.into(),
+            codes: vec!["x".into()],
+            highlights: vec![at("brief"), at("belden")],
+            before: &[],
+            after: &[],
+            sources: Vec::new(),
+        };
+        quote.trim_to_sentences();
+        assert_eq!(
+            mark(&quote.text, &quote.highlights, "[", "]"),
+            "… Toen kwam er een [brief] (van de gemeente). … Daarna \"[belden]\" ze. …"
+        );
+    }
 
     #[test]
     fn marks_code_point_ranges() {
@@ -271,14 +402,5 @@ mod tests {
             runs("ab cd", &[(3, 5)]),
             [("ab ".to_owned(), false), ("cd".to_owned(), true)]
         );
-    }
-
-    #[test]
-    fn filters_parse() {
-        assert_eq!(
-            parse_filter("cohort=2024-wave1").unwrap(),
-            ("cohort".into(), "2024-wave1".into())
-        );
-        assert!(parse_filter("cohort").is_err());
     }
 }

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::CodedCorpus;
+use super::selection::CodeSelection;
 use crate::Result;
 use crate::output::{Table, Value};
 
@@ -23,9 +24,14 @@ struct GroupCounts {
 /// Picks (segments, documents) of one totals row from a group's counts.
 type TotalPick = fn(&GroupCounts) -> (usize, usize);
 
-/// Builds the frequency table; `by` splits the documents by an attribute; labels are taken in
-/// `language`.
-pub fn frequencies(corpus: &CodedCorpus<'_>, by: Option<&str>, language: &str) -> Result<Table> {
+/// Builds the frequency table of the selected codes; `by` splits the documents by an
+/// attribute; labels are taken in `language`.
+pub fn frequencies(
+    corpus: &CodedCorpus<'_>,
+    by: Option<&str>,
+    language: &str,
+    selection: &CodeSelection,
+) -> Result<Table> {
     let groups = group_documents(corpus, by)?;
     let per_doc = corpus.segments_by_code();
     let count = |members: &[usize]| {
@@ -72,7 +78,12 @@ pub fn frequencies(corpus: &CodedCorpus<'_>, by: Option<&str>, language: &str) -
             1,
         )
     };
-    for code in corpus.codebook.tree_order() {
+    for code in corpus
+        .codebook
+        .tree_order()
+        .into_iter()
+        .filter(|c| selection.includes(&c.id))
+    {
         let mut row: Vec<Value> = vec![code.id.clone().into(), code.label(language).into()];
         for (_, g) in &columns {
             let (segments, documents) = g.by_code.get(&code.id).copied().unwrap_or((0, 0));

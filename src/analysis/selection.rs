@@ -37,6 +37,20 @@ impl CodeSelection {
             .collect()
     }
 
+    /// A code as the selection reports it: `None` outside the selected subtrees, else the
+    /// code rolled up to its ancestor at the level (`a.b.c` at level 2 is `a.b`).
+    pub fn roll_up(&self, id: &str) -> Option<String> {
+        let in_subtree =
+            self.prefixes.is_empty() || self.prefixes.iter().any(|p| Codebook::is_within(id, p));
+        if !in_subtree {
+            return None;
+        }
+        Some(match self.level {
+            Some(level) => id.split('.').take(level).collect::<Vec<_>>().join("."),
+            None => id.to_owned(),
+        })
+    }
+
     /// Whether an (aggregated) code id is reported.
     pub fn includes(&self, id: &str) -> bool {
         let in_subtree =
@@ -113,6 +127,11 @@ mod tests {
             level: Some(2),
         };
         assert_eq!(sel.codes(&cb), ["a", "a.initiative"]);
+        assert_eq!(
+            sel.roll_up("a.initiative.x").as_deref(),
+            Some("a.initiative")
+        );
+        assert_eq!(sel.roll_up("b"), None);
         assert_eq!(CodeSelection::default().codes(&cb).len(), 4);
     }
 

@@ -32,13 +32,52 @@ pub fn segments_table(documents: &[Document]) -> Table {
                 s.end_timestamp.clone().unwrap_or_default().into(),
                 s.text.clone().into(),
             ];
-            row.extend(
-                attributes
-                    .iter()
-                    .map(|a| Value::from(doc.attributes.get(*a).cloned().unwrap_or_default())),
-            );
+            row.extend(attribute_values(doc, &attributes));
             table.rows.push(row);
         }
+    }
+    table
+}
+
+/// A document's value of each attribute in `attributes` (empty where it has none).
+fn attribute_values<'a>(
+    doc: &'a Document,
+    attributes: &'a BTreeSet<&str>,
+) -> impl Iterator<Item = Value> + 'a {
+    attributes
+        .iter()
+        .map(|a| Value::from(doc.attributes.get(*a).cloned().unwrap_or_default()))
+}
+
+/// One row per segment found (a quote, a search hit): `document, segment, turn, speaker,
+/// timestamp`, then the caller's `columns` with the `values` of each row, then the
+/// documents' attributes (sorted by name).
+pub fn located_table(
+    columns: &[&str],
+    rows: Vec<(&Document, &crate::corpus::Segment, Vec<Value>)>,
+) -> Table {
+    let attributes: BTreeSet<&str> = rows
+        .iter()
+        .flat_map(|(d, _, _)| d.attributes.keys().map(String::as_str))
+        .collect();
+    let mut headers: Vec<String> = ["document", "segment", "turn", "speaker", "timestamp"]
+        .iter()
+        .chain(columns)
+        .map(|h| (*h).to_owned())
+        .collect();
+    headers.extend(attributes.iter().map(|a| (*a).to_owned()));
+    let mut table = Table::new(headers);
+    for (doc, segment, values) in rows {
+        let mut row: Vec<Value> = vec![
+            doc.id.clone().into(),
+            segment.index.into(),
+            segment.turn.into(),
+            segment.speaker.clone().into(),
+            segment.timestamp.clone().unwrap_or_default().into(),
+        ];
+        row.extend(values);
+        row.extend(attribute_values(doc, &attributes));
+        table.rows.push(row);
     }
     table
 }

@@ -9,7 +9,7 @@ use super::{ExportArgs, InputArgs, SelectionArgs};
 use crate::Result;
 use crate::analysis::agreement::{AgreeOptions, agree};
 use crate::analysis::units::CodingUnit;
-use crate::ingest::human::{Overlap, read_all_codings};
+use crate::ingest::human::Overlap;
 use crate::output::{OutputFile, TableFormat};
 
 /// Agreement between two or more coders per code and overall: percent agreement, Cohen's
@@ -54,7 +54,7 @@ pub struct AgreeArgs {
 }
 
 pub fn run(args: AgreeArgs) -> Result<ExitCode> {
-    let output = args.export.check()?;
+    let (format, output) = args.export.check()?;
     if let Some(n) = args.bootstrap
         && !(1..=crate::stats::agreement::MAX_BOOTSTRAP_SAMPLES).contains(&n)
     {
@@ -70,7 +70,7 @@ pub fn run(args: AgreeArgs) -> Result<ExitCode> {
         .transpose()?;
     let (corpus, study) = args.input.read()?;
     let codebook = args.input.codebook(&study)?;
-    let read = read_all_codings(&args.codings, &corpus.documents, &codebook, args.overlap)?;
+    let read = super::read_codings_files(&args.codings, &corpus, &codebook, args.overlap)?;
     super::print_notes(args.input.quiet, &read.notes);
     let codings = read.codings;
     let options = AgreeOptions {
@@ -80,7 +80,6 @@ pub fn run(args: AgreeArgs) -> Result<ExitCode> {
         bootstrap: args.bootstrap.map(|n| (n, args.seed)),
     };
     let report = agree(&corpus.documents, &codebook, &codings, &options)?;
-    let format = args.export.format;
     let mut bytes = match format {
         TableFormat::Xlsx => crate::output::xlsx::workbook(&[
             ("agreement", &report.table),
@@ -88,7 +87,7 @@ pub fn run(args: AgreeArgs) -> Result<ExitCode> {
         ])?,
         _ => args
             .export
-            .bytes("agreement", &report.table, output.as_ref())?,
+            .bytes("agreement", &report.table, format, output.as_ref())?,
     };
     if matches!(format, TableFormat::Table | TableFormat::Md) {
         let summary = format!(

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 
+use super::sources::SourceArgs;
 use super::{InputArgs, SelectionArgs};
 use crate::analysis::cooccur::Cooccurrence;
 use crate::analysis::frames::Unit;
@@ -45,6 +46,8 @@ pub struct ChartOutput {
 pub struct FrequencyArgs {
     #[command(flatten)]
     input: InputArgs,
+    #[command(flatten)]
+    source: SourceArgs,
     /// Document attribute whose values get a bar each (default: `by` of thema.toml).
     #[arg(long, value_name = "ATTR")]
     by: Option<String>,
@@ -60,6 +63,8 @@ pub struct CooccurrenceArgs {
     #[command(flatten)]
     input: InputArgs,
     #[command(flatten)]
+    source: SourceArgs,
+    #[command(flatten)]
     selection: SelectionArgs,
     /// The unit in which codes co-occur.
     #[arg(long, value_enum, default_value = "segment")]
@@ -69,22 +74,18 @@ pub struct CooccurrenceArgs {
 }
 
 pub fn run(command: ChartCommand) -> Result<ExitCode> {
-    let (input, output) = match &command {
-        ChartCommand::Frequencies(a) => (&a.input, &a.output),
-        ChartCommand::Cooccurrence(a) => (&a.input, &a.output),
+    let (input, source, output) = match &command {
+        ChartCommand::Frequencies(a) => (&a.input, &a.source, &a.output),
+        ChartCommand::Cooccurrence(a) => (&a.input, &a.source, &a.output),
     };
-    let is_svg = output
-        .output
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
-    if !is_svg {
-        return Err(Error::Usage(format!(
-            "{}: charts are written as SVG: give a file ending in .svg",
-            output.output.display()
-        )));
+    if source.source()? == crate::analysis::source::Source::Both {
+        return Err(Error::Usage(
+            "a chart shows one coding source: give --source auto or --source human".into(),
+        ));
     }
+    super::formats::require_extension(&output.output, "svg", "a chart")?;
     let file = crate::output::OutputFile::check(&output.output, output.force)?;
-    let coded = input.read_and_code()?;
+    let coded = source.read(input)?;
     let view = coded.view();
     let language = output.labels.as_str();
     let svg = match &command {

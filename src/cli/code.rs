@@ -23,7 +23,13 @@ pub struct CodeArgs {
     #[command(flatten)]
     input: InputArgs,
     /// Output folder.
-    #[arg(long, short, value_name = "DIR", default_value = "thema-out")]
+    #[arg(
+        long = "output",
+        short,
+        visible_alias = "out",
+        value_name = "DIR",
+        default_value = "thema-out"
+    )]
     out: PathBuf,
     /// Replace existing output files.
     #[arg(long)]
@@ -104,7 +110,7 @@ pub fn run(args: CodeArgs) -> Result<ExitCode> {
                     .len()
             })
             .sum();
-        let table = report::frequencies(&coded.view(), None, "en")?;
+        let table = report::frequencies(&coded.view(), None, "en", &Default::default())?;
         print!("{}", table.render(TableFormat::Table));
         println!(
             "{} documents ({} skipped), {} segments ({} respondent, {} of them coded), {} codings",

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
+use super::sources::SourceArgs;
 use super::{ExportArgs, InputArgs, SelectionArgs};
 use crate::Result;
 use crate::analysis::compare::{CompareOptions, compare};
@@ -22,12 +23,18 @@ use crate::output::TableFormat;
 pub struct CompareArgs {
     #[command(flatten)]
     input: InputArgs,
+    #[command(flatten)]
+    source: SourceArgs,
     /// The document attribute whose values form the groups (default: `by` of thema.toml).
     #[arg(long, value_name = "ATTR")]
     by: Option<String>,
     /// Count documents (respondents) or respondent segments (answers).
     #[arg(long, value_enum, default_value = "document")]
     unit: Unit,
+    /// The baseline group: shown first; differences and odds ratios are the other groups
+    /// against it (with more than two groups, a set of columns per other group).
+    #[arg(long, value_name = "VALUE")]
+    reference: Option<String>,
     /// Leave out documents without a value instead of grouping them as `(missing)`.
     #[arg(long)]
     drop_missing: bool,
@@ -47,12 +54,12 @@ pub struct CompareArgs {
 }
 
 pub fn run(args: CompareArgs) -> Result<ExitCode> {
-    let output = args.export.check()?;
-    let coded = args.input.read_and_code()?;
+    let (format, output) = args.export.check()?;
+    let sourced = args.source.read(&args.input)?;
     let by = args
         .by
         .clone()
-        .or_else(|| coded.study.by.clone())
+        .or_else(|| sourced.study.by.clone())
         .ok_or_else(|| crate::Error::Usage("give --by ATTR (or set `by` in thema.toml)".into()))?;
     let options = CompareOptions {
         by,
@@ -60,20 +67,44 @@ pub fn run(args: CompareArgs) -> Result<ExitCode> {
         drop_missing: args.drop_missing,
         sort_by_q: args.sort == "q",
         seed: args.seed,
-        selection: args.selection.selection(&coded.codebook)?,
+        selection: args.selection.selection(&sourced.codebook)?,
         language: args.labels.clone(),
+        reference: args.reference.clone(),
     };
-    let comparison = compare(&coded.view(), &options)?;
-    let format = args.export.format;
+    let mut tables = Vec::new();
+    let mut per_source = Vec::new();
+    for (name, view) in sourced.views() {
+        let comparison = compare(&view, &options)?;
+        per_source.push((name, comparison.warnings));
+        tables.push((name, comparison.table));
+    }
+    // Notes every source has are given once; the others name their source.
+    let mut warnings: Vec<String> = Vec::new();
+    for (name, list) in &per_source {
+        for warning in list {
+            let shared = per_source.iter().all(|(_, l)| l.contains(warning));
+            let text = if shared {
+                warning.clone()
+            } else {
+                format!("{name}: {warning}")
+            };
+            if !warnings.contains(&text) {
+                warnings.push(text);
+            }
+        }
+    }
+    let table = super::sources::one_table(&tables, |t| {
+        crate::output::combine::interleaved(t, 2, "source")
+    });
     let mut bytes = args
         .export
-        .bytes("comparison", &comparison.table, output.as_ref())?;
+        .bytes("comparison", &table, format, output.as_ref())?;
     if matches!(format, TableFormat::Table | TableFormat::Md) {
-        for warning in &comparison.warnings {
+        for warning in &warnings {
             bytes.extend(format!("Note: {warning}\n").as_bytes());
         }
     } else if !args.input.quiet {
-        for warning in &comparison.warnings {
+        for warning in &warnings {
             eprintln!("thema: note: {warning}");
         }
     }

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
+use super::sources::{SourceArgs, one_table};
 use super::{ExportArgs, InputArgs, SelectionArgs};
 use crate::Result;
 use crate::analysis::cooccur::{Cooccurrence, Measure};
@@ -22,6 +23,8 @@ pub struct CooccurArgs {
     #[command(flatten)]
     input: InputArgs,
     #[command(flatten)]
+    source: SourceArgs,
+    #[command(flatten)]
     selection: SelectionArgs,
     /// The unit in which codes co-occur.
     #[arg(long, value_enum, default_value = "segment")]
@@ -34,14 +37,37 @@ pub struct CooccurArgs {
 }
 
 pub fn run(args: CooccurArgs) -> Result<ExitCode> {
-    let output = args.export.check()?;
-    let coded = args.input.read_and_code()?;
-    let selection = args.selection.selection(&coded.codebook)?;
-    let counts = Cooccurrence::new(&coded.view(), &selection, args.unit)?;
-    let table = match args.export.format {
-        TableFormat::Table | TableFormat::Md => counts.matrix(args.measure),
-        _ => counts.long(),
-    };
-    args.export.emit("co-occurrence", &table, output.as_ref())?;
+    let (format, output) = args.export.check()?;
+    let sourced = args.source.read(&args.input)?;
+    let selection = args.selection.selection(&sourced.codebook)?;
+    let matrix_view = matches!(format, TableFormat::Table | TableFormat::Md);
+    let mut tables = Vec::new();
+    for (name, view) in sourced.views() {
+        let counts = Cooccurrence::new(&view, &selection, args.unit)?;
+        let table = if matrix_view {
+            counts.matrix(args.measure)
+        } else {
+            counts.long()
+        };
+        tables.push((name, table));
+    }
+    if matrix_view && sourced.both() {
+        // One matrix per source, each under its name.
+        let mut bytes = Vec::new();
+        for (name, table) in &tables {
+            bytes.extend(format!("{name}:\n").as_bytes());
+            bytes.extend(
+                args.export
+                    .bytes("co-occurrence", table, format, output.as_ref())?,
+            );
+            bytes.push(b'\n');
+        }
+        return super::write_or_print(output.as_ref(), &bytes).map(|()| ExitCode::SUCCESS);
+    }
+    let table = one_table(&tables, |t| {
+        crate::output::combine::interleaved(t, 2, "source")
+    });
+    args.export
+        .emit("co-occurrence", &table, format, output.as_ref())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -5,12 +5,12 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::{ExportArgs, InputArgs};
+use super::{ExportArgs, InputArgs, SelectionArgs};
 use crate::Result;
 use crate::analysis::evaluate::{evaluate, from_engine};
 use crate::analysis::units::CodingUnit;
 use crate::corpus::Document;
-use crate::ingest::human::{CodingsFile, Overlap, read_codings};
+use crate::ingest::human::{CodingsFile, Overlap};
 use crate::output::{OutputFile, TableFormat};
 
 /// Codes the inputs with the codebook (or reads --codings) and scores the result against a
@@ -44,18 +44,20 @@ pub struct EvaluateArgs {
     #[arg(long, value_name = "FILE")]
     errors: Option<PathBuf>,
     #[command(flatten)]
+    selection: SelectionArgs,
+    #[command(flatten)]
     export: ExportArgs,
 }
 
 pub fn run(args: EvaluateArgs) -> Result<ExitCode> {
-    let output = args.export.check()?;
+    let (format, output) = args.export.check()?;
     let errors_file = args
         .errors
         .as_deref()
         .map(|p| OutputFile::check(p, args.export.force))
         .transpose()?;
     if let Some(path) = &args.review {
-        return review_precision(&args, path, output.as_ref());
+        return review_precision(&args, path, format, output.as_ref());
     }
     let coded = args.input.read_and_code()?;
     let documents = &coded.corpus.documents;
@@ -63,19 +65,37 @@ pub fn run(args: EvaluateArgs) -> Result<ExitCode> {
     if let Some(by) = &args.by {
         view.require_attribute(by)?;
     }
-    let Some(gold_path) = args.gold.as_deref() else {
+    let Some(gold_path) = args.gold.as_ref() else {
         return Err(crate::Error::Usage(
             "give the gold standard with --gold FILE (or a review with --review FILE)".into(),
         ));
     };
-    let gold = read_codings(gold_path, documents, &coded.codebook, Overlap::Any)?;
-    let predicted = match &args.codings {
-        Some(path) => read_codings(path, documents, &coded.codebook, Overlap::Any)?,
+    let selection = args.selection.selection(&coded.codebook)?;
+    let read = |path: &PathBuf| {
+        super::read_codings_files(
+            std::slice::from_ref(path),
+            &coded.corpus,
+            &coded.codebook,
+            Overlap::Any,
+        )
+    };
+    // `--codes` keeps subtrees, `--level` rolls codes up: both sides alike, so a gold code
+    // at a parent's level meets the auto-coder's codes below it. A coding outside the
+    // selection stays as a coded document with no code, so its document stays scored.
+    let select = |mut file: CodingsFile| -> CodingsFile {
+        for c in &mut file.codings {
+            c.code = c.code.as_deref().and_then(|code| selection.roll_up(code));
+        }
+        file
+    };
+    let gold = select(read(gold_path)?);
+    let predicted = select(match &args.codings {
+        Some(path) => read(path)?,
         None => CodingsFile {
             codings: from_engine(&coded.codings),
             notes: Vec::new(),
         },
-    };
+    });
     let mut notes: Vec<String> = gold.notes.iter().chain(&predicted.notes).cloned().collect();
     let by = args.by.clone();
     let group = move |d: &Document| {
@@ -103,7 +123,6 @@ pub fn run(args: EvaluateArgs) -> Result<ExitCode> {
         ));
     }
     super::print_notes(args.input.quiet, &notes);
-    let format = args.export.format;
     let mut bytes = match format {
         TableFormat::Xlsx => crate::output::xlsx::workbook(&[
             ("scores", &evaluation.scores),
@@ -111,7 +130,7 @@ pub fn run(args: EvaluateArgs) -> Result<ExitCode> {
         ])?,
         _ => args
             .export
-            .bytes("scores", &evaluation.scores, output.as_ref())?,
+            .bytes("scores", &evaluation.scores, format, output.as_ref())?,
     };
     if format == TableFormat::Table {
         let errors = &evaluation.errors;
@@ -143,6 +162,7 @@ pub fn run(args: EvaluateArgs) -> Result<ExitCode> {
 fn review_precision(
     args: &EvaluateArgs,
     path: &Path,
+    format: TableFormat,
     output: Option<&OutputFile>,
 ) -> Result<ExitCode> {
     let rows: Vec<_> = crate::review::file::read(path)?
@@ -164,8 +184,8 @@ fn review_precision(
     }
     let group_ref: Option<&dyn Fn(&str) -> String> = args.by.as_ref().map(|_| &group as _);
     let scores = crate::analysis::evaluate::review_scores(&rows, group_ref)?;
-    let mut bytes = args.export.bytes("precision", &scores, output)?;
-    if args.export.format == TableFormat::Table {
+    let mut bytes = args.export.bytes("precision", &scores, format, output)?;
+    if format == TableFormat::Table {
         let decided = rows
             .iter()
             .filter(|r| r.decision != crate::review::file::Decision::Pending)

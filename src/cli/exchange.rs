@@ -9,7 +9,7 @@ use clap::{Args, Subcommand};
 use super::{InputArgs, check_output, write_or_print};
 use crate::Error;
 use crate::Result;
-use crate::ingest::human::{Overlap, read_all_codings};
+use crate::ingest::human::Overlap;
 use crate::output::OutputFile;
 use crate::refi::import::{ImportOptions, import_project};
 use crate::refi::qdc::{export_codebook, import_codebook};
@@ -75,7 +75,7 @@ pub struct ImportQdpxArgs {
     #[arg(value_name = "FILE.qdpx")]
     file: PathBuf,
     /// The folder to write into.
-    #[arg(long, short, value_name = "DIR")]
+    #[arg(long = "output", short, visible_alias = "out", value_name = "DIR")]
     out: PathBuf,
     /// Replace existing files.
     #[arg(long)]
@@ -178,14 +178,11 @@ pub struct CodebookImportArgs {
 
 pub fn run_export(command: ExportCommand) -> Result<ExitCode> {
     let ExportCommand::Qdpx(args) = command;
+    super::formats::require_extension(&args.output, "qdpx", "a REFI-QDA project")?;
     let output = OutputFile::check(&args.output, args.force)?;
     let coded = args.input.read_and_code()?;
-    let read = read_all_codings(
-        &args.codings,
-        &coded.corpus.documents,
-        &coded.codebook,
-        args.overlap,
-    )?;
+    let read =
+        super::read_codings_files(&args.codings, &coded.corpus, &coded.codebook, args.overlap)?;
     super::print_notes(args.input.quiet, &read.notes);
     let human = read.codings;
     let exported = export_project(&ProjectInput {
@@ -211,10 +208,11 @@ pub fn run_export(command: ExportCommand) -> Result<ExitCode> {
             .map(|(name, kind)| format!("{name} ({})", kind.as_str()))
             .collect();
         println!(
-            "{} documents, {} codes, {} coded spans; codings per user: {}",
+            "{} documents, {} codes, {} coded spans, {} memos; codings per user: {}",
             summary.documents,
             summary.codes,
             summary.selections,
+            summary.memos,
             coders.join(", ")
         );
         println!(
@@ -273,7 +271,7 @@ pub fn run_import(command: ImportCommand) -> Result<ExitCode> {
             project.name
         );
         println!(
-            "{} documents, {} codes, {} codings ({}), {} documents with attributes ({} variables), {} things skipped",
+            "{} documents, {} codes, {} codings ({}), {} memos on codings and {} other memos, {} documents with attributes ({} variables), {} things skipped",
             project.documents.len(),
             project.codes.codes.len(),
             project.codings.len(),
@@ -282,6 +280,12 @@ pub fn run_import(command: ImportCommand) -> Result<ExitCode> {
             } else {
                 coders.join(", ")
             },
+            project
+                .codings
+                .iter()
+                .filter(|c| !c.memo.is_empty())
+                .count(),
+            project.memos.len(),
             with_attributes,
             project.variables.len(),
             project.skipped.len()
@@ -319,6 +323,9 @@ pub fn run_import(command: ImportCommand) -> Result<ExitCode> {
 
 /// `thema codebook export --qdc | --to FORMAT`.
 pub fn codebook_export(args: CodebookExportArgs) -> Result<()> {
+    if let (None, Some(path)) = (args.to, &args.output) {
+        super::formats::require_extension(path, "qdc", "a REFI-QDA codebook")?;
+    }
     let output = check_output(args.output.as_deref(), args.force)?;
     let codebook = crate::codebook::embedded::load(args.file.as_deref())?;
     let (bytes, what) = match args.to {
@@ -347,6 +354,9 @@ pub fn codebook_export(args: CodebookExportArgs) -> Result<()> {
 
 /// `thema codebook import`.
 pub fn codebook_import(args: CodebookImportArgs) -> Result<()> {
+    if let Some(path) = &args.output {
+        super::formats::require_extension(path, "toml", "a codebook")?;
+    }
     let output = check_output(args.output.as_deref(), args.force)?;
     let bytes = read(&args.file)?;
     let refi_extension = args

@@ -6,12 +6,13 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 
 use super::InputArgs;
+use super::formats::{Known, resolve};
 use crate::Result;
 use crate::analysis::tables;
 use crate::output::{Table, TableFormat};
 
 /// What `thema ingest` prints.
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum IngestFormat {
     /// One line per document: format, encoding, language, speakers and turns.
     Table,
@@ -31,9 +32,9 @@ enum IngestFormat {
 pub struct IngestArgs {
     #[command(flatten)]
     input: InputArgs,
-    /// What to print.
-    #[arg(long, value_enum, default_value = "table")]
-    format: IngestFormat,
+    /// What to print [default: the extension of -o FILE (.txt, .csv, .xlsx), else table].
+    #[arg(long, value_enum)]
+    format: Option<IngestFormat>,
     /// Write to this file instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -44,15 +45,28 @@ pub struct IngestArgs {
     csv: super::CsvArgs,
 }
 
+/// The formats of `thema ingest` and the file names that mean them.
+const INGEST_FORMATS: [Known<IngestFormat>; 3] = [
+    Known::new(IngestFormat::Table, "table", &["txt", "text"]),
+    Known::new(IngestFormat::Csv, "csv", &["csv"]),
+    Known::new(IngestFormat::Xlsx, "xlsx", &["xlsx"]),
+];
+
 pub fn run(args: IngestArgs) -> Result<ExitCode> {
-    let table_format = match args.format {
+    let format = resolve(
+        args.format,
+        args.output.as_deref(),
+        &INGEST_FORMATS,
+        IngestFormat::Table,
+    )?;
+    let table_format = match format {
         IngestFormat::Xlsx => TableFormat::Xlsx,
         IngestFormat::Csv => TableFormat::Csv,
         IngestFormat::Table => TableFormat::Table,
     };
     let output = super::check_binary_output(table_format, args.output.as_deref(), args.force)?;
     let (corpus, _) = args.input.read_showing(None)?;
-    let bytes = match args.format {
+    let bytes = match format {
         IngestFormat::Csv => args.csv.csv(&tables::segments_table(&corpus.documents)),
         IngestFormat::Xlsx => crate::output::xlsx::workbook(&[
             ("documents", &overview(&corpus)),

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 
+use super::sources::{SourceArgs, one_table};
 use super::{ExportArgs, InputArgs, SelectionArgs};
 use crate::Result;
 use crate::analysis::frames::document_matrix;
@@ -26,6 +27,8 @@ pub struct MatrixArgs {
     #[command(flatten)]
     input: InputArgs,
     #[command(flatten)]
+    source: SourceArgs,
+    #[command(flatten)]
     selection: SelectionArgs,
     /// What each cell holds.
     #[arg(long, value_enum, default_value = "presence")]
@@ -35,10 +38,20 @@ pub struct MatrixArgs {
 }
 
 pub fn run(args: MatrixArgs) -> Result<ExitCode> {
-    let output = args.export.check()?;
-    let coded = args.input.read_and_code()?;
-    let selection = args.selection.selection(&coded.codebook)?;
-    let table = document_matrix(&coded.view(), &selection, args.value == CellValue::Presence)?;
-    args.export.emit("matrix", &table, output.as_ref())?;
+    let (format, output) = args.export.check()?;
+    let sourced = args.source.read(&args.input)?;
+    let selection = args.selection.selection(&sourced.codebook)?;
+    let tables = sourced
+        .views()
+        .iter()
+        .map(|(name, view)| {
+            document_matrix(view, &selection, args.value == CellValue::Presence).map(|t| (*name, t))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let table = one_table(&tables, |t| {
+        crate::output::combine::interleaved(t, 1, "source")
+    });
+    args.export
+        .emit("matrix", &table, format, output.as_ref())?;
     Ok(ExitCode::SUCCESS)
 }

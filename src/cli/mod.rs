@@ -10,6 +10,7 @@ mod cooccur;
 mod dictionary;
 mod evaluate;
 mod exchange;
+mod formats;
 mod ingest;
 mod init;
 mod matrix;
@@ -18,6 +19,8 @@ mod quotes;
 mod report;
 mod review;
 mod sample;
+mod search;
+mod sources;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -68,6 +71,8 @@ enum Command {
     Evaluate(evaluate::EvaluateArgs),
     /// Review codings one at a time: accept, reject, change or add codes, write memos.
     Review(review::ReviewArgs),
+    /// Keyword in context without a codebook: every hit of a pattern, counts per document.
+    Search(search::SearchArgs),
     /// Draw a reproducible sample of documents for double coding.
     Sample(sample::SampleArgs),
     /// Check, show and test codebooks.
@@ -113,6 +118,7 @@ pub fn run() -> ExitCode {
         Command::Agree(args) => agree::run(args),
         Command::Evaluate(args) => evaluate::run(args),
         Command::Review(args) => review::run(args),
+        Command::Search(args) => search::run(args),
         Command::Sample(args) => sample::run(args),
         Command::Codebook(command) => codebook::run(command),
         Command::Init(args) => init::run(args),
@@ -148,7 +154,11 @@ pub struct InputArgs {
     /// Only these labels start speaker turns (comma-separated).
     #[arg(long, value_name = "A,B", value_delimiter = ',')]
     pub speakers: Vec<String>,
-    /// Report unreadable files and go on.
+    /// Only documents with this attribute value (repeatable, all must hold), e.g.
+    /// `cohort=2024-wave1`.
+    #[arg(long = "where", value_name = "ATTR=VALUE")]
+    pub filters: Vec<String>,
+    /// Report unreadable and missing files and go on.
     #[arg(long)]
     pub keep_going: bool,
     /// Tables of turns (CSV, TSV, JSON Lines): the text column [default: text].
@@ -218,9 +228,10 @@ impl CsvArgs {
 /// `--format` and `-o FILE` of the table commands.
 #[derive(Debug, Args, Clone)]
 pub struct ExportArgs {
-    /// Output format.
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: crate::output::TableFormat,
+    /// Output format [default: the extension of -o FILE (.txt, .csv, .json, .md, .parquet,
+    /// .xlsx), else table].
+    #[arg(long, value_enum)]
+    pub format: Option<crate::output::TableFormat>,
     /// Write to this file instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -232,33 +243,45 @@ pub struct ExportArgs {
 }
 
 impl ExportArgs {
-    /// Checks the output file before any work (Parquet and Excel, being binary, need one).
-    pub fn check(&self) -> Result<Option<OutputFile>> {
-        check_binary_output(self.format, self.output.as_deref(), self.force)
+    /// The format (see [`formats::resolve`]) and the output file, checked before any work
+    /// (Parquet and Excel, being binary, need one).
+    pub fn check(&self) -> Result<(crate::output::TableFormat, Option<OutputFile>)> {
+        let format = formats::resolve(
+            self.format,
+            self.output.as_deref(),
+            &formats::TABLE_FORMATS,
+            crate::output::TableFormat::Table,
+        )?;
+        Ok((
+            format,
+            check_binary_output(format, self.output.as_deref(), self.force)?,
+        ))
     }
 
-    /// Writes a table in the chosen format to the output file, or prints it (an Excel
-    /// workbook has one sheet named `sheet`).
+    /// Writes a table in `format` (from [`ExportArgs::check`]) to the output file, or prints
+    /// it (an Excel workbook has one sheet named `sheet`).
     pub fn emit(
         &self,
         sheet: &str,
         table: &crate::output::Table,
+        format: crate::output::TableFormat,
         output: Option<&OutputFile>,
     ) -> Result<()> {
-        write_or_print(output, &self.bytes(sheet, table, output)?)
+        write_or_print(output, &self.bytes(sheet, table, format, output)?)
     }
 
-    /// A table in the chosen format: a terminal table printed to standard output is fitted
-    /// to the terminal (see [`crate::output::terminal_width`]); Excel gets one sheet named
-    /// `sheet`; CSV is excel-safe with `--excel-safe`.
+    /// A table in `format` (from [`ExportArgs::check`]): a terminal table printed to
+    /// standard output is fitted to the terminal (see [`crate::output::terminal_width`]);
+    /// Excel gets one sheet named `sheet`; CSV is excel-safe with `--excel-safe`.
     pub fn bytes(
         &self,
         sheet: &str,
         table: &crate::output::Table,
+        format: crate::output::TableFormat,
         output: Option<&OutputFile>,
     ) -> Result<Vec<u8>> {
         use crate::output::TableFormat;
-        match self.format {
+        match format {
             TableFormat::Table if output.is_none() => Ok(table
                 .render_fitted(crate::output::terminal_width())
                 .into_bytes()),
@@ -322,13 +345,29 @@ impl InputArgs {
                 time: self.time_col.clone(),
             },
         };
-        let files = crate::ingest::discover(&inputs)?;
+        let filters = self
+            .filters
+            .iter()
+            .map(|f| crate::analysis::parse_filter(f))
+            .collect::<Result<Vec<_>>>()?;
+        let (files, missing) = crate::ingest::discover(&inputs, self.keep_going)?;
         let total: u64 = files.iter().map(|f| f.size).sum();
         let progress = Progress::new(self.quiet, "reading", total, files.len());
-        let corpus = crate::ingest::ingest_files(&files, &inputs, &options, &|bytes| {
+        let mut corpus = crate::ingest::ingest_files(&files, &inputs, &options, &|bytes| {
             progress.advance(bytes)
         })?;
         progress.finish();
+        corpus.skipped.splice(0..0, missing);
+        if !filters.is_empty() {
+            let all: std::collections::BTreeSet<String> =
+                corpus.documents.iter().map(|d| d.id.clone()).collect();
+            corpus.documents =
+                crate::analysis::filter_documents(std::mem::take(&mut corpus.documents), &filters)?;
+            corpus.left_out = all;
+            for doc in &corpus.documents {
+                corpus.left_out.remove(&doc.id);
+            }
+        }
         if !self.quiet {
             print_warnings(&corpus, shown.unwrap_or(usize::MAX));
         }
@@ -411,8 +450,19 @@ impl InputArgs {
     pub fn read_and_code(&self) -> Result<Coded> {
         let (corpus, study) = self.read()?;
         let codebook = self.codebook(&study)?;
+        let codings = self.code(&corpus, &codebook);
+        Ok(Coded {
+            codebook,
+            corpus,
+            codings,
+            study,
+        })
+    }
+
+    /// Codes the documents of `corpus` with `codebook`, showing progress on long runs.
+    pub fn code(&self, corpus: &Corpus, codebook: &Codebook) -> Vec<Vec<Coding>> {
         let engine = Engine::new(
-            &codebook,
+            codebook,
             EngineOptions {
                 code_interviewer: self.code_interviewer,
             },
@@ -421,13 +471,25 @@ impl InputArgs {
         let progress = Progress::new(self.quiet, "coding", total, corpus.documents.len());
         let codings = engine.code_all(&corpus.documents, &|bytes| progress.advance(bytes));
         progress.finish();
-        Ok(Coded {
-            codebook,
-            corpus,
-            codings,
-            study,
-        })
+        codings
     }
+}
+
+/// Reads codings files against the corpus, passing over the rows of documents `--where`
+/// left out.
+pub fn read_codings_files(
+    paths: &[PathBuf],
+    corpus: &Corpus,
+    codebook: &Codebook,
+    overlap: crate::ingest::human::Overlap,
+) -> Result<crate::ingest::human::CodingsFile> {
+    crate::ingest::human::read_all_codings(
+        paths,
+        &corpus.documents,
+        &corpus.left_out,
+        codebook,
+        overlap,
+    )
 }
 
 /// Checks the `-o FILE` of a table format: binary formats (Parquet, Excel) need one.
@@ -479,6 +541,26 @@ pub fn say_done(message: &str, to_file: bool) {
     } else {
         eprintln!("thema: {message}");
     }
+}
+
+/// Whether text printed to standard output may be bold: no output file, a terminal, and
+/// no `NO_COLOR`.
+pub fn bold_allowed(output: Option<&OutputFile>) -> bool {
+    output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// The markers around marked words: bold on and off when `bold`, else `plain`.
+pub fn markers(bold: bool, plain: (&'static str, &'static str)) -> (&'static str, &'static str) {
+    if bold { ("\x1b[1m", "\x1b[0m") } else { plain }
+}
+
+/// ` [time]` for a segment with a timestamp, else nothing.
+pub fn time_suffix(segment: &crate::corpus::Segment) -> String {
+    segment
+        .timestamp
+        .as_deref()
+        .map(|t| format!(" [{t}]"))
+        .unwrap_or_default()
 }
 
 /// A terminal table for standard output, fitted to the terminal.

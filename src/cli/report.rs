@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::{ExportArgs, InputArgs};
+use super::sources::SourceArgs;
+use super::{ExportArgs, InputArgs, SelectionArgs};
 use crate::Result;
 use crate::analysis::report;
 use crate::html::provenance::Provenance;
@@ -28,6 +29,10 @@ use crate::html::{ReportOptions, build};
 pub struct ReportArgs {
     #[command(flatten)]
     input: InputArgs,
+    #[command(flatten)]
+    source: SourceArgs,
+    #[command(flatten)]
+    selection: SelectionArgs,
     /// Document attribute to compare groups by (default: `by` of thema.toml).
     #[arg(long, value_name = "ATTR")]
     by: Option<String>,
@@ -55,31 +60,48 @@ pub struct ReportArgs {
     export: ExportArgs,
 }
 
-pub fn run(args: ReportArgs) -> Result<ExitCode> {
+pub fn run(mut args: ReportArgs) -> Result<ExitCode> {
+    // `-o report.html` is the HTML report.
+    let html_named = args.export.output.as_deref().is_some_and(|p| {
+        p.extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"))
+    });
+    if html_named && args.html.is_none() && args.export.format.is_none() {
+        args.html = args.export.output.take();
+    }
     let files = [args.html.as_deref(), args.xlsx.as_deref()];
     let report_files = files
         .iter()
         .map(|f| super::check_output(*f, args.export.force))
         .collect::<Result<Vec<_>>>()?;
-    let output = if report_files.iter().any(Option::is_some) && args.export.output.is_none() {
-        None
+    let reports = report_files.iter().any(Option::is_some);
+    if reports && args.source.source()? == crate::analysis::source::Source::Both {
+        return Err(crate::Error::Usage(
+            "the HTML and Excel report show one coding source: give --source auto or --source human (and make one report of each to compare)".into(),
+        ));
+    }
+    let (format, output) = if reports && args.export.output.is_none() {
+        (crate::output::TableFormat::Table, None)
     } else {
         args.export.check()?
     };
-    let coded = args.input.read_and_code()?;
+    let sourced = args.source.read(&args.input)?;
     if !args.input.quiet {
-        eprintln!("{}", crate::manifest::codebook_line(&coded.codebook));
+        eprintln!("{}", crate::manifest::codebook_line(&sourced.codebook));
     }
-    let by = args.by.clone().or_else(|| coded.study.by.clone());
-    let view = coded.view();
+    let selection = args.selection.selection(&sourced.codebook)?;
+    let by = args.by.clone().or_else(|| sourced.study.by.clone());
     if let [html, xlsx] = report_files.as_slice()
         && (html.is_some() || xlsx.is_some())
     {
-        let extra = args.input.extra_files(&coded.study);
+        let view = sourced.view();
+        let mut extra = args.input.extra_files(&sourced.study);
+        extra.extend(args.source.codings.iter().cloned());
         let command: Vec<String> = std::env::args().skip(1).collect();
         let provenance = Provenance::collect(
-            &coded.codebook,
-            &coded.corpus.documents,
+            &sourced.codebook,
+            &sourced.corpus.documents,
             &extra,
             &command,
             args.timestamp,
@@ -89,6 +111,8 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
             title: args.title.clone(),
             quotes: args.quotes,
             language: args.labels.clone(),
+            selection: selection.clone(),
+            source: source_summary(&sourced),
         };
         let built = build(&view, &options, provenance)?;
         if let Some(file) = html {
@@ -108,7 +132,29 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
     }
-    let table = report::frequencies(&view, by.as_deref(), &args.labels)?;
-    args.export.emit("frequencies", &table, output.as_ref())?;
+    let tables = sourced
+        .views()
+        .iter()
+        .map(|(name, view)| {
+            report::frequencies(view, by.as_deref(), &args.labels, &selection).map(|t| (*name, t))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let table = super::sources::one_table(&tables, |t| crate::output::combine::side_by_side(t, 2));
+    args.export
+        .emit("frequencies", &table, format, output.as_ref())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The coding source as the report's summary names it.
+fn source_summary(sourced: &super::sources::Sourced) -> String {
+    let set = &sourced.sets[0];
+    if !set.human {
+        "auto: the codebook's rules".to_owned()
+    } else {
+        format!(
+            "{}: human codings of {} documents",
+            set.name,
+            sourced.corpus.documents.len()
+        )
+    }
 }

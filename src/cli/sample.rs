@@ -16,7 +16,7 @@ use crate::output::{OutputFile, TableFormat};
 /// which `thema agree --codings` reads back).
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  thema sample samples/ --fraction 0.2 --seed 42\n  thema sample interviews/ --fraction 0.25 --seed 7 --by cohort --out double-coding"
+    after_help = "Examples:\n  thema sample samples/ --fraction 0.2 --seed 42\n  thema sample interviews/ --fraction 0.25 --seed 7 --by cohort -o double-coding"
 )]
 pub struct SampleArgs {
     #[command(flatten)]
@@ -31,7 +31,13 @@ pub struct SampleArgs {
     #[arg(long, value_name = "ATTR")]
     by: Option<String>,
     /// Output folder.
-    #[arg(long, value_name = "DIR", default_value = "thema-sample")]
+    #[arg(
+        long = "output",
+        short,
+        visible_alias = "out",
+        value_name = "DIR",
+        default_value = "thema-sample"
+    )]
     out: PathBuf,
     /// Replace existing files.
     #[arg(long)]

@@ -43,6 +43,10 @@ pub struct ReportOptions {
     pub quotes: usize,
     /// Language of the code labels.
     pub language: String,
+    /// The codes shown (`--codes`, `--level`).
+    pub selection: CodeSelection,
+    /// Where the codings come from, as shown in the summary.
+    pub source: String,
 }
 
 /// The report in both forms.
@@ -75,6 +79,7 @@ struct Summary {
     coded_share: String,
     codebook_name: String,
     codebook_version: String,
+    source: String,
     by: Option<String>,
     groups: Vec<(String, u64)>,
 }
@@ -150,11 +155,16 @@ pub fn build(
 ) -> Result<Report> {
     let language = options.language.as_str();
     let by = options.by.as_deref();
-    let table = frequencies(corpus, by, language)?;
+    let selection = &options.selection;
+    let table = frequencies(corpus, by, language, selection)?;
     let groups: Vec<String> = group_documents(corpus, by)?.into_keys().collect();
     let counts = Counts::new(&table, &groups)?;
     let codebook = corpus.codebook;
-    let tree = codebook.tree_order();
+    let tree: Vec<&Code> = codebook
+        .tree_order()
+        .into_iter()
+        .filter(|c| selection.includes(&c.id))
+        .collect();
 
     let summary = Summary {
         documents: counts.documents("(all)", None),
@@ -163,6 +173,7 @@ pub fn build(
         coded_share: share(counts.segments("(coded)"), counts.segments("(all)")),
         codebook_name: codebook.name.clone(),
         codebook_version: codebook.version.clone(),
+        source: options.source.clone(),
         by: options.by.clone(),
         groups: groups
             .iter()
@@ -170,9 +181,15 @@ pub fn build(
             .collect(),
     };
 
-    let themes = tree
-        .iter()
-        .filter(|c| c.depth() == 1)
+    let themes = codebook
+        .tree_order()
+        .into_iter()
+        .filter(|theme| {
+            theme.depth() == 1
+                && tree
+                    .iter()
+                    .any(|c| crate::codebook::Codebook::is_within(&c.id, &theme.id))
+        })
         .map(|theme| {
             let chart = theme_chart(theme, &tree, &groups, &counts, language);
             Theme {
@@ -184,7 +201,7 @@ pub fn build(
         })
         .collect();
 
-    let cooccurrence = Cooccurrence::new(corpus, &CodeSelection::default(), Unit::Segment)?;
+    let cooccurrence = Cooccurrence::new(corpus, selection, Unit::Segment)?;
     let leaves: Vec<(String, String)> = tree
         .iter()
         .filter(|c| !has_children(c, &tree))
@@ -194,7 +211,7 @@ pub fn build(
 
     let (comparison, comparison_table) = match by {
         Some(by) if groups.len() > 1 => {
-            let (view, table) = comparison_view(corpus, by, language)?;
+            let (view, table) = comparison_view(corpus, by, language, selection)?;
             (Some(view), Some(table))
         }
         _ => (None, None),
@@ -238,7 +255,7 @@ pub fn build(
             quotes: chosen
                 .iter()
                 .map(|q| QuoteView {
-                    runs: runs(&q.segment.text, &q.highlights)
+                    runs: runs(&q.text, &q.highlights)
                         .into_iter()
                         .map(|(text, mark)| Run { text, mark })
                         .collect(),
@@ -445,7 +462,7 @@ pub fn frequency_chart(
     selection: &CodeSelection,
     language: &str,
 ) -> Result<BarChart> {
-    let table = frequencies(corpus, by, language)?;
+    let table = frequencies(corpus, by, language, &CodeSelection::default())?;
     let groups: Vec<String> = group_documents(corpus, by)?.into_keys().collect();
     let counts = Counts::new(&table, &groups)?;
     let tree = corpus.codebook.tree_order();
@@ -473,6 +490,7 @@ fn comparison_view(
     corpus: &CodedCorpus<'_>,
     by: &str,
     language: &str,
+    selection: &CodeSelection,
 ) -> Result<(ComparisonView, Table)> {
     let comparison = compare(
         corpus,
@@ -482,8 +500,9 @@ fn comparison_view(
             drop_missing: false,
             sort_by_q: false,
             seed: DEFAULT_SEED,
-            selection: CodeSelection::default(),
+            selection: selection.clone(),
             language: language.to_owned(),
+            reference: None,
         },
     )?;
     let table = comparison.table;

@@ -949,6 +949,16 @@ fn label_bold_lead(lead: &str, rest: &str) -> Option<String> {
     if !speaker_name(&one_line(&without_time)) {
         return None;
     }
+    // Otter.ai: `Name  0:13` heads the turn, its text follows on the next line or paragraph.
+    if !had_colon && let Some(m) = TIME_LINE.find(after) {
+        let time = m.as_str().trim();
+        let text = after[m.end()..].trim_start();
+        return Some(if text.is_empty() {
+            format!("{bare}  {time}")
+        } else {
+            format!("{bare}  {time}\n{text}")
+        });
+    }
     let newline = lead[lead.trim_end().len()..].contains('\n')
         || rest[..rest.len() - after.len()].contains('\n');
     Some(match (had_colon, newline) {
@@ -1261,6 +1271,10 @@ static TIME_IN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&format!(r"[\[(]?({TIME})[\])]?")).expect("static regex"));
 static TIME_ONLY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&format!(r"^[\[(]?({TIME})[\])]?$")).expect("static regex"));
+/// A time alone on the rest of a line: `0:13`, `[00:01:23]`.
+static TIME_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"^[\[(]?{TIME}[\])]?[ \t]*(?:\n|$)")).expect("static regex")
+});
 static PAREN_TIME_START: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&format!(r"^[ \t]*[\[(]{TIME}[\])]")).expect("static regex"));
 
@@ -2417,6 +2431,49 @@ mod tests {
     }
 
     // --- Paragraph text ------------------------------------------------------------------
+
+    #[test]
+    fn otter_name_and_time_paragraph_heads_the_turn() {
+        // Otter.ai's Word export: a bold name and a plain time, the text in the next
+        // paragraph (or after a line break).
+        let body = [
+            bold_p("Pieter de Vries", "  0:02"),
+            p("How did it start?"),
+            bold_p("Sara Jansen", "  0:13"),
+            p("With a letter."),
+            r#"<w:p><w:r><w:rPr><w:b/></w:rPr><w:t>Pieter de Vries</w:t></w:r><w:r><w:t xml:space="preserve">  1:05</w:t><w:br/><w:t>Who sent it?</w:t></w:r></w:p>"#.to_owned(),
+            bold_p("Sara Jansen", "  1:09"),
+            p("The council."),
+        ]
+        .concat();
+        let text = docx_text(&body);
+        assert_eq!(
+            text,
+            paras(&[
+                "Pieter de Vries  0:02",
+                "How did it start?",
+                "Sara Jansen  0:13",
+                "With a letter.",
+                "Pieter de Vries  1:05\nWho sent it?",
+                "Sara Jansen  1:09",
+                "The council."
+            ])
+        );
+        let segments = parse_turns(&text, 0, 1, &SpeakerRules::default()).segments;
+        let read: Vec<(&str, Option<&str>, &str)> = segments
+            .iter()
+            .map(|s| (s.speaker.as_str(), s.timestamp.as_deref(), s.text.as_str()))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                ("Pieter de Vries", Some("0:02"), "How did it start?"),
+                ("Sara Jansen", Some("0:13"), "With a letter."),
+                ("Pieter de Vries", Some("1:05"), "Who sent it?"),
+                ("Sara Jansen", Some("1:09"), "The council."),
+            ]
+        );
+    }
 
     #[test]
     fn bold_speaker_names_read_name_colon_text() {

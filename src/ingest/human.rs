@@ -1,10 +1,10 @@
 //! Human codings: a CSV with `document,code,coder` and a position (`segment`, `turn` with an
 //! optional `paragraph`, or `start,end` code-point offsets), mapped onto the segments of the
-//! transcripts. thema's own `codings.csv` reads as the coder `auto`. A `decision` column (the
-//! file `thema review` writes) keeps only the codings the reviewer stands behind: `accepted`
-//! and `added` rows are codings, a `rejected` row marks its document as coded by the reviewer
-//! (with nothing there), `pending` rows are skipped. In a file with a `coder`
-//! column, a row with an empty coder belongs to the one coder the file names (a coding sheet
+//! transcripts, and an optional `memo` column. thema's own `codings.csv` reads as the coder
+//! `auto`. A `decision` column (the file `thema review` writes) keeps only the codings the
+//! reviewer stands behind: `accepted` and `added` rows are codings, a `rejected` row marks its
+//! document as coded by the reviewer (with nothing there), `pending` rows are skipped. In a
+//! file with a `coder` column, a row with an empty coder belongs to the one coder the file names (a coding sheet
 //! filled in only on the coded rows); when the file names several coders or none, it is an
 //! error with its line.
 //!
@@ -13,7 +13,7 @@
 //! (`thema-run.json`), else from the `segments.csv` beside it, else (with a note) every
 //! document among the inputs. Each covered document gets a mark that it was coded.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 use crate::codebook::Codebook;
@@ -94,9 +94,11 @@ pub struct HumanCoding {
     pub segments: Vec<usize>,
     /// The rule and matched words, for thema's own codings files.
     pub rule: Option<(String, String)>,
-    /// The code-point span the file gives in `start,end` (the matched words of thema's own
-    /// codings files), whatever column placed the coding.
+    /// The code-point span `start..end` in the document the row gives, if it gives one
+    /// (the coded words; for thema's codings.csv the matched words of the segment).
     pub span: Option<(usize, usize)>,
+    /// The coder's memo on it (the optional `memo` column).
+    pub memo: Option<String>,
     /// The CSV line it came from.
     pub line: usize,
 }
@@ -110,16 +112,17 @@ pub struct CodingsFile {
     pub notes: Vec<String>,
 }
 
-/// Reads several codings CSVs (see [`read_codings`]) into one.
+/// Reads several codings CSVs (see [`read_codings_skipping`]) into one.
 pub fn read_all_codings(
     paths: &[std::path::PathBuf],
     documents: &[Document],
+    left_out: &BTreeSet<String>,
     codebook: &Codebook,
     overlap: Overlap,
 ) -> Result<CodingsFile> {
     let mut all = CodingsFile::default();
     for path in paths {
-        let file = read_codings(path, documents, codebook, overlap)?;
+        let file = read_codings_skipping(path, documents, left_out, codebook, overlap)?;
         all.codings.extend(file.codings);
         all.notes.extend(file.notes);
     }
@@ -130,6 +133,18 @@ pub fn read_all_codings(
 pub fn read_codings(
     path: &Path,
     documents: &[Document],
+    codebook: &Codebook,
+    overlap: Overlap,
+) -> Result<CodingsFile> {
+    read_codings_skipping(path, documents, &BTreeSet::new(), codebook, overlap)
+}
+
+/// As [`read_codings`], passing over the rows of the documents in `left_out` (documents
+/// read but left out of the analysis, e.g. by `--where`).
+pub fn read_codings_skipping(
+    path: &Path,
+    documents: &[Document],
+    left_out: &BTreeSet<String>,
     codebook: &Codebook,
     overlap: Overlap,
 ) -> Result<CodingsFile> {
@@ -154,6 +169,7 @@ pub fn read_codings(
     let span_cols = column("start").zip(column("end"));
     let rule_cols = column("rule").zip(column("matched"));
     let decision_col = column("decision");
+    let memo_col = column("memo");
     if segment_col.is_none() && turn_col.is_none() && span_cols.is_none() {
         return Err(Error::input_line(
             path,
@@ -173,7 +189,7 @@ pub fn read_codings(
         .map(|w| format!("{}: {w}", path.display()))
         .collect();
     if coder_col.is_none() {
-        let covered = run_documents(path, &bytes, &by_id, documents.len(), &mut notes)?;
+        let covered = run_documents(path, &bytes, &by_id, left_out, documents.len(), &mut notes)?;
         out.extend(covered.into_iter().map(|document| HumanCoding {
             document,
             coder: AUTO_CODER.to_owned(),
@@ -181,6 +197,7 @@ pub fn read_codings(
             segments: Vec::new(),
             rule: None,
             span: None,
+            memo: None,
             line: 0,
         }));
     }
@@ -212,6 +229,9 @@ pub fn read_codings(
             }
         };
         let document_id = field(Some(doc_col)).ok_or_else(|| fail("empty `document`".into()))?;
+        if left_out.contains(document_id) {
+            continue;
+        }
         let &document = by_id
             .get(document_id)
             .ok_or_else(|| fail(format!("no document `{document_id}` among the transcripts")))?;
@@ -271,6 +291,7 @@ pub fn read_codings(
             segments,
             rule,
             span,
+            memo: field(memo_col).map(str::to_owned),
             line,
         });
     }
@@ -287,13 +308,19 @@ fn run_documents(
     path: &Path,
     bytes: &[u8],
     by_id: &HashMap<&str, usize>,
+    left_out: &BTreeSet<String>,
     count: usize,
     notes: &mut Vec<String>,
 ) -> Result<Vec<usize>> {
-    let known = |id: &str| {
+    // A document left out of the analysis is no error, and no coverage either.
+    let known = |id: &str| -> std::result::Result<Option<usize>, String> {
+        if left_out.contains(id) {
+            return Ok(None);
+        }
         by_id
             .get(id)
             .copied()
+            .map(Some)
             .ok_or_else(|| format!("document `{id}` of this run is not among the transcripts"))
     };
     let manifest_path = path.with_file_name(crate::manifest::MANIFEST_FILE);
@@ -309,7 +336,11 @@ fn run_documents(
         return manifest
             .documents
             .iter()
-            .map(|d| known(&d.id).map_err(|m| Error::input(&manifest_path, m)))
+            .filter_map(|d| {
+                known(&d.id)
+                    .map_err(|m| Error::input(&manifest_path, m))
+                    .transpose()
+            })
             .collect();
     }
     let segments_path = path.with_file_name("segments.csv");
@@ -329,8 +360,11 @@ fn run_documents(
         };
         let mut covered = Vec::new();
         for (line, record) in &records {
-            let document = known(crate::output::excel_unescape(record[col].trim()))
-                .map_err(|m| Error::input_line(&segments_path, *line, m))?;
+            let Some(document) = known(crate::output::excel_unescape(record[col].trim()))
+                .map_err(|m| Error::input_line(&segments_path, *line, m))?
+            else {
+                continue;
+            };
             if !covered.contains(&document) {
                 covered.push(document);
             }

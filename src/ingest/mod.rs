@@ -5,6 +5,7 @@ pub mod cues;
 pub mod decode;
 pub mod docx;
 pub mod human;
+pub mod interviewer;
 pub mod plaintext;
 pub mod srt;
 pub mod table;
@@ -49,10 +50,13 @@ pub struct Corpus {
     pub skipped: Vec<String>,
     /// Tables in input folders that are not transcripts (no text column, or thema's own).
     pub passed_over: Vec<String>,
-    /// Notes for every command: thema's own tables found among the inputs and passed over.
+    /// Notes for every command: thema's own tables found among the inputs and passed over,
+    /// what thema decided for the user (interviewers inferred...).
     pub notes: Vec<String>,
     /// Warnings about the inputs as a whole (attributes rows for unknown documents...).
     pub warnings: Vec<String>,
+    /// Ids of documents read but left out of the analysis (`--where`).
+    pub left_out: std::collections::BTreeSet<String>,
 }
 
 /// A file to read, and whether the user named it (rather than it being found in a folder).
@@ -68,10 +72,20 @@ pub struct InputFile {
 
 /// Expands files and folders (recursively, sorted by path) into the files to read. Inside
 /// folders, hidden files, `README` files and the folder's `attributes.csv` are passed over.
-pub fn discover(inputs: &[PathBuf]) -> Result<Vec<InputFile>> {
+/// With `keep_going`, an input that cannot be found is returned as a message (second)
+/// instead of stopping.
+pub fn discover(inputs: &[PathBuf], keep_going: bool) -> Result<(Vec<InputFile>, Vec<String>)> {
     let mut files = Vec::new();
+    let mut missing = Vec::new();
     for input in inputs {
-        let meta = std::fs::metadata(input).map_err(|e| Error::input(input, e.to_string()))?;
+        let meta = match std::fs::metadata(input) {
+            Ok(meta) => meta,
+            Err(e) if keep_going => {
+                missing.push(Error::input(input, e.to_string()).to_string());
+                continue;
+            }
+            Err(e) => return Err(Error::input(input, e.to_string())),
+        };
         if meta.is_dir() {
             walk(input, &mut files)?;
         } else {
@@ -84,7 +98,7 @@ pub fn discover(inputs: &[PathBuf]) -> Result<Vec<InputFile>> {
     }
     files.sort();
     files.dedup_by(|a, b| a.path == b.path);
-    Ok(files)
+    Ok((files, missing))
 }
 
 fn walk(dir: &Path, files: &mut Vec<InputFile>) -> Result<()> {
@@ -349,8 +363,13 @@ fn from_labelled_text(
 ) -> Result<Document> {
     let front = plaintext::parse_front_matter(path, &text)?;
     let mut rules = options.speakers.clone();
+    let otter = plaintext::otter_speakers(&text[front.body_start..]);
     if let Some(declared) = front.list("speakers") {
         rules.declared = Some(declared);
+    } else if rules.declared.is_none()
+        && let Some(names) = &otter
+    {
+        rules.declared = Some(names.clone());
     }
     if let Some(interviewers) = front.list("interviewer") {
         rules.interviewers.extend(interviewers);
@@ -401,7 +420,10 @@ pub fn ingest(
     options: &IngestOptions,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Corpus> {
-    ingest_files(&discover(inputs)?, inputs, options, progress)
+    let (files, missing) = discover(inputs, options.keep_going)?;
+    let mut corpus = ingest_files(&files, inputs, options, progress)?;
+    corpus.skipped.splice(0..0, missing);
+    Ok(corpus)
 }
 
 /// Reads the files [`discover`] found for `inputs` (named in the error when there are none).
@@ -467,5 +489,11 @@ pub fn ingest_files(
             doc.language = language.clone();
         }
     }
+    corpus.warnings.extend(interviewer::unmatched_labels(
+        &corpus.documents,
+        &options.speakers.interviewers,
+    ));
+    let inferred = interviewer::infer(&mut corpus.documents);
+    corpus.notes.extend(inferred);
     Ok(corpus)
 }

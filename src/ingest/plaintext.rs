@@ -198,6 +198,24 @@ fn speaker_after_separator(text: &str) -> Option<String> {
     })
 }
 
+/// How far into the body an Otter.ai export header may reach (title, date, keywords,
+/// speakers).
+const OTTER_HEADER_LINES: usize = 30;
+
+/// The speakers an Otter.ai export lists in its header: a line `SPEAKERS` followed by the
+/// names, comma-separated, on the next line that is not blank.
+pub fn otter_speakers(body: &str) -> Option<Vec<String>> {
+    let mut lines = body.lines().take(OTTER_HEADER_LINES);
+    lines.find(|l| l.trim() == "SPEAKERS")?;
+    let names: Vec<String> = lines
+        .find(|l| !l.trim().is_empty())?
+        .split(',')
+        .map(|n| n.trim().to_owned())
+        .filter(|n| !n.is_empty())
+        .collect();
+    (!names.is_empty() && names.iter().all(|n| n.chars().count() <= 40)).then_some(names)
+}
+
 /// The turns and segments of a plain-text body.
 #[derive(Debug)]
 pub struct Turns {
@@ -399,6 +417,16 @@ mod tests {
             assert_eq!(chars[s.start..s.end].iter().collect::<String>(), s.text);
         }
         assert!(turns.rejected_labels.is_empty());
+    }
+
+    #[test]
+    fn otter_header_lists_the_speakers() {
+        let body = "Interview 4\nMon, Mar 04, 2024 10:02AM • 41:13\n\nSUMMARY KEYWORDS\nletter, council\n\nSPEAKERS\nSara Jansen, Pieter de Vries\n\nPieter de Vries  0:02\nHoe?\n";
+        assert_eq!(
+            otter_speakers(body),
+            Some(vec!["Sara Jansen".into(), "Pieter de Vries".into()])
+        );
+        assert_eq!(otter_speakers("I: Hoe?\nR: Zo.\n"), None);
     }
 
     #[test]

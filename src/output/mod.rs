@@ -1,6 +1,7 @@
 //! Writing results: one table type rendered as a terminal table (fitted to the terminal),
 //! CSV, JSON, Markdown, Parquet or Excel, and atomic, no-clobber file writes.
 
+pub mod combine;
 mod fit;
 pub mod parquet;
 pub mod write;

@@ -7,7 +7,8 @@
 //! `Sources/` in any case, `plainTextPath` with or without `internal://`, byte-order marks,
 //! CRLF line ends, any namespace (elements are matched on local names), text given inline
 //! (`PlainTextContent`) or only as a Word file (`richTextPath`). Anything that cannot be
-//! imported is reported, one line each, in [`ImportedProject::skipped`].
+//! imported is reported, one line each, in [`ImportedProject::skipped`]. Notes become memos
+//! (see [`super::notes`]).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -72,6 +73,8 @@ pub struct ImportedCoding {
     pub coder: String,
     /// The code id.
     pub code: String,
+    /// The memo on it: the text of the notes its selection and coding refer to.
+    pub memo: String,
 }
 
 /// What a project import produced.
@@ -93,6 +96,8 @@ pub struct ImportedProject {
     pub codes: CodeImport,
     /// The code book as codebook TOML.
     pub codebook_toml: String,
+    /// Memos that are not on a coded span: on documents, codes, the project, or on nothing.
+    pub memos: Vec<super::notes::ImportedMemo>,
     /// What was not imported, one line each.
     pub skipped: Vec<String>,
     /// What was imported in a particular way, one line each.
@@ -192,7 +197,7 @@ impl<'b> Archive<'b> {
     /// The entry a source path refers to: `internal://X` (or plain `X`) is `sources/X` in
     /// any case; an external path is looked for by file name in `sources/`. `Err` for a path
     /// that climbs out of the archive.
-    fn resolve(&self, reference: &str) -> Result<Option<usize>, String> {
+    pub(crate) fn resolve(&self, reference: &str) -> Result<Option<usize>, String> {
         let reference = reference.trim().replace('\\', "/");
         let (internal, rest) = match reference.get(..11) {
             Some(scheme) if scheme.eq_ignore_ascii_case("internal://") => {
@@ -302,6 +307,7 @@ struct RawCoding {
     end: usize,
     code: String,
     coder: String,
+    memo: String,
 }
 
 /// Text-cleaned id: one line, no surrounding space or quotes.
@@ -413,6 +419,10 @@ pub fn import_project(
             users.insert(normalise_guid(guid), name);
         }
     }
+
+    // Notes, attached below to what refers to them.
+    let notes = super::notes::read_notes(path, &root, &mut archive, &users, &mut problems.skipped)?;
+    let mut used_notes: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
 
     // Codes.
     let tree = root
@@ -728,12 +738,14 @@ pub fn import_project(
                     .or_else(|| selection_user.clone())
                     .or_else(|| source_user.clone())
                     .or_else(|| project_user.clone());
+                let memo = super::notes::memo_of(&[selection, coding], &notes, &mut used_notes);
                 raw_codings.push((
                     RawCoding {
                         start,
                         end,
                         code,
                         coder: coder_of(user),
+                        memo,
                     },
                     here.clone(),
                 ));
@@ -754,12 +766,14 @@ pub fn import_project(
                 .map(normalise_guid)
                 .or_else(|| source_user.clone())
                 .or_else(|| project_user.clone());
+            let memo = super::notes::memo_of(&[coding], &notes, &mut used_notes);
             raw_codings.push((
                 RawCoding {
                     start: 0,
                     end: length,
                     code,
                     coder: coder_of(user),
+                    memo,
                 },
                 format!("{}: coding of the whole source {source_name:?}", at(coding)),
             ));
@@ -834,8 +848,16 @@ pub fn import_project(
                 end,
                 coder: coding.coder,
                 code: coding.code,
+                memo: coding.memo,
             });
         }
+        project.memos.extend(super::notes::memos_about(
+            source,
+            &id,
+            "",
+            &notes,
+            &mut used_notes,
+        ));
 
         // Attributes: the case's values, then the source's own; front matter wins.
         let front: BTreeMap<String, String> =
@@ -885,8 +907,32 @@ pub fn import_project(
             ));
         }
     }
+    project.memos.extend(super::notes::code_memos(
+        root.child("CodeBook").and_then(|c| c.child("Codes")),
+        &code_ids,
+        &notes,
+        &mut used_notes,
+    ));
+    project.memos.extend(super::notes::memos_about(
+        &root,
+        "",
+        "",
+        &notes,
+        &mut used_notes,
+    ));
+    // Notes nothing imported refers to are kept as memos of the project.
+    for (guid, note) in &notes {
+        if !used_notes.contains(guid) {
+            project.memos.push(super::notes::ImportedMemo {
+                document: String::new(),
+                code: String::new(),
+                author: note.author.clone(),
+                name: note.name.clone(),
+                text: note.text.clone(),
+            });
+        }
+    }
     for (container, item, what) in [
-        ("Notes", "Note", "notes (memos)"),
         ("Sets", "Set", "sets"),
         ("Links", "Link", "links"),
         ("Graphs", "Graph", "graphs"),
@@ -912,13 +958,17 @@ pub fn import_project(
 }
 
 impl ImportedProject {
-    /// The codings CSV: `document,code,coder,start,end,text`.
+    /// The codings CSV: `document,code,coder,start,end,text`, and `memo` when a coding has
+    /// one.
     pub fn codings_csv(&self) -> Result<String> {
         let mut writer = csv::Writer::from_writer(Vec::new());
         let fail = |e: csv::Error| Error::Usage(format!("cannot write the codings CSV: {e}"));
-        writer
-            .write_record(crate::columns::IMPORTED_CODINGS)
-            .map_err(fail)?;
+        let memos = self.codings.iter().any(|c| !c.memo.is_empty());
+        let mut header = crate::columns::IMPORTED_CODINGS.to_vec();
+        if memos {
+            header.push("memo");
+        }
+        writer.write_record(&header).map_err(fail)?;
         for coding in &self.codings {
             let doc = &self.documents[coding.document];
             let text: String = doc
@@ -927,16 +977,19 @@ impl ImportedProject {
                 .skip(coding.start)
                 .take(coding.end - coding.start)
                 .collect();
-            writer
-                .write_record([
-                    doc.id.as_str(),
-                    &coding.code,
-                    &coding.coder,
-                    &coding.start.to_string(),
-                    &coding.end.to_string(),
-                    &text,
-                ])
-                .map_err(fail)?;
+            let (start, end) = (coding.start.to_string(), coding.end.to_string());
+            let mut row = vec![
+                doc.id.as_str(),
+                &coding.code,
+                &coding.coder,
+                &start,
+                &end,
+                &text,
+            ];
+            if memos {
+                row.push(&coding.memo);
+            }
+            writer.write_record(&row).map_err(fail)?;
         }
         let bytes = writer
             .into_inner()
@@ -988,6 +1041,12 @@ impl ImportedProject {
             files.push((
                 OutputFile::check(&dir.join(crate::ingest::FOLDER_ATTRIBUTES), force)?,
                 csv.into_bytes(),
+            ));
+        }
+        if !self.memos.is_empty() {
+            files.push((
+                OutputFile::check(&dir.join("memos.csv"), force)?,
+                super::notes::memos_csv(&self.memos)?.into_bytes(),
             ));
         }
         files.push((

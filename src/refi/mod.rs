@@ -20,6 +20,7 @@
 
 pub mod codes;
 pub mod import;
+pub mod notes;
 pub mod qdc;
 pub mod qde;
 mod textmap;

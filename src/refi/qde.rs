@@ -149,6 +149,8 @@ pub struct ExportSummary {
     pub coders: Vec<(String, usize)>,
     /// Selections (coded spans) written.
     pub selections: usize,
+    /// Memos written as notes.
+    pub memos: usize,
     /// The case variables and their types.
     pub variables: Vec<(String, VariableType)>,
     /// What could not be written, one line each.
@@ -221,21 +223,45 @@ pub fn export_project(input: &ProjectInput<'_>) -> Result<Exported> {
         }
     }
     let mut coded_nothing: BTreeMap<&str, usize> = BTreeMap::new();
+    // Memos: on a coded span (document, start, end, coder), or on a document (a row without
+    // a code), each with its coder.
+    let mut span_memos: BTreeMap<(usize, usize, usize, usize), BTreeSet<&str>> = BTreeMap::new();
+    let mut document_memos: BTreeMap<(usize, usize), BTreeSet<&str>> = BTreeMap::new();
     for coding in human_codings {
         let coder = coders.iter().position(|c| *c == coding.coder).unwrap_or(0);
         let Some(doc) = documents.get(coding.document) else {
             continue;
         };
+        let memo = coding.memo.as_deref();
         let Some(code) = &coding.code else {
             *coded_nothing.entry(&coding.coder).or_default() += 1;
+            if let Some(memo) = memo {
+                document_memos
+                    .entry((coding.document, coder))
+                    .or_default()
+                    .insert(memo);
+            }
             continue;
         };
         for &index in &coding.segments {
             if let Some(segment) = doc.segments.get(index.wrapping_sub(1)) {
                 add(coding.document, segment.start, segment.end, coder, code);
+                if let Some(memo) = memo {
+                    span_memos
+                        .entry((coding.document, segment.start, segment.end, coder))
+                        .or_default()
+                        .insert(memo);
+                }
             }
         }
     }
+    // (guid, coder, text) of every note, in the order they are referred to.
+    let mut notes: Vec<(String, usize, String)> = Vec::new();
+    let mut note_of = |doc: &str, coder: usize, place: &str, memo: &str| -> String {
+        let id = guid("note", &[doc, &coders[coder], place, memo]);
+        notes.push((id.clone(), coder, memo.to_owned()));
+        id
+    };
     for (code, n) in &unknown {
         summary.skipped.push(format!(
             "{n} codings with code `{code}`, which is not in the codebook"
@@ -338,7 +364,12 @@ pub fn export_project(input: &ProjectInput<'_>) -> Result<Exported> {
     for ((doc, start, end, coder), codes) in &spans {
         spans_by_doc[*doc].push((*start, *end, *coder, codes));
     }
-    for ((doc, source), doc_spans) in documents.iter().zip(&source_guids).zip(&spans_by_doc) {
+    for (d, ((doc, source), doc_spans)) in documents
+        .iter()
+        .zip(&source_guids)
+        .zip(&spans_by_doc)
+        .enumerate()
+    {
         let path = format!("internal://{source}.txt");
         out.open(
             "TextSource",
@@ -349,8 +380,8 @@ pub fn export_project(input: &ProjectInput<'_>) -> Result<Exported> {
                 ("creatingUser", &user_guids[0]),
             ],
         );
-        for &(start, end, coder, codes) in doc_spans {
-            let (start, end) = (start.to_string(), end.to_string());
+        for &(start_at, end_at, coder, codes) in doc_spans {
+            let (start, end) = (start_at.to_string(), end_at.to_string());
             let coder_name = &coders[coder];
             let user = &user_guids[coder];
             let selection = guid("selection", &[&doc.id, coder_name, &start, &end]);
@@ -370,13 +401,44 @@ pub fn export_project(input: &ProjectInput<'_>) -> Result<Exported> {
                 out.empty("CodeRef", &[("targetGUID", &code_guid(code_id))]);
                 out.close("Coding");
             }
+            for memo in span_memos
+                .get(&(d, start_at, end_at, coder))
+                .into_iter()
+                .flatten()
+            {
+                let id = note_of(&doc.id, coder, &format!("{start}-{end}"), memo);
+                out.empty("NoteRef", &[("targetGUID", &id)]);
+            }
             out.close("PlainTextSelection");
+        }
+        for coder in 0..coders.len() {
+            for memo in document_memos.get(&(d, coder)).into_iter().flatten() {
+                let id = note_of(&doc.id, coder, "document", memo);
+                out.empty("NoteRef", &[("targetGUID", &id)]);
+            }
         }
         out.close("TextSource");
     }
     if !documents.is_empty() {
         out.close("Sources");
     }
+    if !notes.is_empty() {
+        out.open("Notes", &[]);
+        for (id, coder, text) in &notes {
+            out.open(
+                "Note",
+                &[
+                    ("guid", id),
+                    ("name", &format!("Memo by {}", coders[*coder])),
+                    ("creatingUser", &user_guids[*coder]),
+                ],
+            );
+            out.text("PlainTextContent", text);
+            out.close("Note");
+        }
+        out.close("Notes");
+    }
+    summary.memos = notes.len();
     if !codebook.description.trim().is_empty() {
         out.text("Description", codebook.description.trim());
     }

@@ -2,7 +2,7 @@
 //! its output.
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
@@ -58,4 +58,38 @@ pub fn codings_of(input: &str, codebook: &std::path::Path) -> (Vec<String>, Vec<
         .assert()
         .success();
     csv_rows(&std::fs::read_to_string(out.join("codings.csv")).expect("codings.csv"))
+}
+
+/// Validates `file` against `../shared/refi-qda/<schema>`; returns false (after saying why)
+/// when the schema or xmllint is missing.
+pub fn validate(file: &Path, schema: &str) -> bool {
+    let xsd = root().join("../shared/refi-qda").join(schema);
+    if !xsd.is_file() {
+        eprintln!(
+            "skipping schema validation: {} not found (the REFI-QDA schemas live in ../shared/refi-qda)",
+            xsd.display()
+        );
+        return false;
+    }
+    let output = match std::process::Command::new("xmllint")
+        .args(["--noout", "--schema"])
+        .arg(&xsd)
+        .arg(file)
+        .output()
+    {
+        Ok(output) => output,
+        Err(e) => {
+            eprintln!(
+                "skipping schema validation: xmllint cannot run ({e}); install it with `apt-get install -y libxml2-utils`"
+            );
+            return false;
+        }
+    };
+    assert!(
+        output.status.success(),
+        "{} does not validate against {schema}:\n{}",
+        file.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    true
 }
