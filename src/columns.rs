@@ -54,17 +54,14 @@ pub const QUOTES: [&str; 8] = [
 /// `codings.csv` of `thema import qdpx`.
 pub const IMPORTED_CODINGS: [&str; 6] = ["document", "code", "coder", "start", "end", "text"];
 
-/// `thema evaluate --errors`, with the unit's name second.
-pub fn evaluation_errors(unit: CodingUnit) -> [&'static str; 7] {
-    [
-        "document",
-        unit.name(),
-        "code",
-        "error",
-        "rule",
-        "matched",
-        "text",
-    ]
+/// `thema evaluate --errors`, with the unit's name second (and the kind of turn third, with
+/// `--by-kind`).
+pub fn evaluation_errors(unit: CodingUnit, with_kind: bool) -> Vec<&'static str> {
+    ["document", unit.name()]
+        .into_iter()
+        .chain(with_kind.then_some("kind"))
+        .chain(["code", "error", "rule", "matched", "text"])
+        .collect()
 }
 
 /// `thema agree --disagreements`: document, unit, speaker and code, one column per coder
@@ -117,7 +114,11 @@ pub fn thema_table(headers: &[String]) -> Option<&'static str> {
         Some("thema's quotes table (`thema quotes`)")
     } else if starts(headers, &IMPORTED_CODINGS) {
         Some("thema's codings from a REFI-QDA project (`thema import qdpx`)")
-    } else if units.iter().any(|&u| is(headers, &evaluation_errors(u))) {
+    } else if units.iter().any(|&u| {
+        [false, true]
+            .iter()
+            .any(|&k| is(headers, &evaluation_errors(u, k)))
+    }) {
         Some("thema's list of errors (`thema evaluate --errors`)")
     } else if units.into_iter().any(disagreement_table) {
         Some("thema's disagreements (`thema agree --disagreements`)")
@@ -143,7 +144,8 @@ mod tests {
             owned(&SAMPLE_LIST),
             owned(&QUOTES),
             owned(&IMPORTED_CODINGS),
-            owned(&evaluation_errors(CodingUnit::Turn)),
+            owned(&evaluation_errors(CodingUnit::Turn, false)),
+            owned(&evaluation_errors(CodingUnit::Segment, true)),
             disagreements(CodingUnit::Segment, &coders),
         ] {
             assert!(thema_table(&headers).is_some(), "{headers:?}");

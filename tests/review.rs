@@ -243,10 +243,13 @@ fn evaluate_scores_precision_from_the_review_and_as_gold_it_holds_only_what_was_
         "--format",
         "csv",
     ]);
-    assert!(
-        scored.contains("(micro average),0,4,0,4,0,0.000,,"),
-        "{scored}"
-    );
+    // Each auto-coding is listed as a false positive of its code (support 0); codes the gold
+    // standard never gives are left out of the averages, as the development set's scorer does.
+    let false_positives = scored
+        .lines()
+        .filter(|l| l.ends_with(",0,1,0,1,0,0.000,,0.000"))
+        .count();
+    assert_eq!(false_positives, 4, "{scored}");
 }
 
 #[test]

@@ -37,6 +37,15 @@ impl CodingUnit {
         })
     }
 
+    /// The turn a unit key lies in (`None` for whole documents).
+    pub fn turn(self, doc: &Document, key: usize) -> Option<usize> {
+        match self {
+            CodingUnit::Segment => doc.segments.get(key.checked_sub(1)?).map(|s| s.turn),
+            CodingUnit::Turn => Some(key),
+            CodingUnit::Document => None,
+        }
+    }
+
     /// The respondent units of a document: each key with its segments, in order.
     pub fn units(self, doc: &Document) -> Vec<(usize, Vec<usize>)> {
         let mut out: Vec<(usize, Vec<usize>)> = Vec::new();

@@ -7,20 +7,23 @@ use clap::Args;
 
 use super::{ExportArgs, InputArgs, SelectionArgs};
 use crate::Result;
-use crate::analysis::evaluate::{evaluate, from_engine};
+use crate::analysis::evaluate::{EvaluateOptions, Evaluation, evaluate, from_engine};
 use crate::analysis::units::CodingUnit;
 use crate::corpus::Document;
-use crate::ingest::human::{CodingsFile, Overlap};
+use crate::ingest::human::{CodingsFile, Overlap, read_turn_kinds};
 use crate::output::{OutputFile, TableFormat};
 
 /// Codes the inputs with the codebook (or reads --codings) and scores the result against a
-/// human gold standard: per code precision, recall, F1 and support, macro and micro averages,
-/// and every false positive and false negative with its text and the rule that fired. With
-/// --review instead of --gold: the coder's precision from a `thema review` file (accepted /
-/// reviewed per code) and the codes the reviewer added.
+/// human gold standard: per code precision, recall, F1 and support; macro and micro averages
+/// over all codes, the substantive codes (all but actor.*) and each family of codes (the
+/// codes the gold standard gives; a code only the auto-coder gave is listed, not averaged);
+/// with --by-kind right, missed and wrong units per kind of turn; and every false positive
+/// and false negative with its text and the rule that fired. With --review instead of
+/// --gold: the coder's precision from a `thema review` file (accepted / reviewed per code)
+/// and the codes the reviewer added.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  thema evaluate samples/ --gold samples/codings/coder-anna.csv\n  thema evaluate samples/ --gold gold.csv --unit turn --by language --errors errors.csv\n  thema evaluate samples/ --review reviewed.csv"
+    after_help = "Examples:\n  thema evaluate samples/ --gold samples/codings/coder-anna.csv\n  thema evaluate samples/ --gold gold.csv --unit turn --by language --errors errors.csv\n  thema evaluate devset/transcripts --gold devset/gold.csv --unit turn --by-kind devset/turn_kinds.csv\n  thema evaluate samples/ --review reviewed.csv"
 )]
 pub struct EvaluateArgs {
     #[command(flatten)]
@@ -40,6 +43,14 @@ pub struct EvaluateArgs {
     /// Split the scores by a document attribute (e.g. language).
     #[arg(long, value_name = "ATTR")]
     by: Option<String>,
+    /// Score per kind of turn: a CSV with `document,turn,kind` for respondent turns (e.g. a
+    /// development set's turn_kinds.csv). Shown after the scores in table and md output, as
+    /// the `kinds` sheet in xlsx, and written by --kinds-out.
+    #[arg(long, value_name = "FILE")]
+    by_kind: Option<PathBuf>,
+    /// With --by-kind: write the scores per kind of turn to this CSV.
+    #[arg(long, value_name = "FILE", requires = "by_kind")]
+    kinds_out: Option<PathBuf>,
     /// Write every false positive and false negative to this CSV.
     #[arg(long, value_name = "FILE")]
     errors: Option<PathBuf>,
@@ -51,11 +62,13 @@ pub struct EvaluateArgs {
 
 pub fn run(args: EvaluateArgs) -> Result<ExitCode> {
     let (format, output) = args.export.check()?;
-    let errors_file = args
-        .errors
-        .as_deref()
-        .map(|p| OutputFile::check(p, args.export.force))
-        .transpose()?;
+    let check_file = |path: &Option<PathBuf>| {
+        path.as_deref()
+            .map(|p| OutputFile::check(p, args.export.force))
+            .transpose()
+    };
+    let errors_file = check_file(&args.errors)?;
+    let kinds_file = check_file(&args.kinds_out)?;
     if let Some(path) = &args.review {
         return review_precision(&args, path, format, output.as_ref());
     }
@@ -97,24 +110,26 @@ pub fn run(args: EvaluateArgs) -> Result<ExitCode> {
         },
     });
     let mut notes: Vec<String> = gold.notes.iter().chain(&predicted.notes).cloned().collect();
+    let kinds = args
+        .by_kind
+        .as_deref()
+        .map(|path| read_turn_kinds(path, documents))
+        .transpose()?;
     let by = args.by.clone();
     let group = move |d: &Document| {
         by.as_ref()
             .and_then(|a| d.attributes.get(a).cloned())
             .unwrap_or_default()
     };
-    let group_ref: Option<&dyn Fn(&Document) -> String> = if args.by.is_some() {
-        Some(&group)
-    } else {
-        None
+    let options = EvaluateOptions {
+        unit: args.unit,
+        group: args
+            .by
+            .is_some()
+            .then_some(&group as &dyn Fn(&Document) -> String),
+        kinds: kinds.as_ref(),
     };
-    let evaluation = evaluate(
-        documents,
-        &gold.codings,
-        &predicted.codings,
-        args.unit,
-        group_ref,
-    )?;
+    let evaluation = evaluate(documents, &gold.codings, &predicted.codings, options)?;
     if !evaluation.left_out.is_empty() {
         notes.push(format!(
             "{} documents of the gold standard were not coded by the run being scored and are left out: {}",
@@ -124,14 +139,41 @@ pub fn run(args: EvaluateArgs) -> Result<ExitCode> {
     }
     super::print_notes(args.input.quiet, &notes);
     let mut bytes = match format {
-        TableFormat::Xlsx => crate::output::xlsx::workbook(&[
-            ("scores", &evaluation.scores),
-            ("errors", &evaluation.errors),
-        ])?,
+        TableFormat::Xlsx => {
+            let mut sheets = vec![("scores", &evaluation.scores)];
+            sheets.extend(evaluation.kinds.as_ref().map(|k| ("kinds", k)));
+            sheets.push(("errors", &evaluation.errors));
+            crate::output::xlsx::workbook(&sheets)?
+        }
         _ => args
             .export
             .bytes("scores", &evaluation.scores, format, output.as_ref())?,
     };
+    if matches!(format, TableFormat::Table | TableFormat::Md) {
+        // Markdown needs blank lines around a table, and a last line end.
+        let gap: &[u8] = if format == TableFormat::Md {
+            b"\n"
+        } else {
+            b""
+        };
+        if !bytes.ends_with(b"\n") {
+            bytes.push(b'\n');
+        }
+        bytes.extend(gap);
+        bytes.extend(averages_note(&evaluation, args.unit).as_bytes());
+        if let Some(table) = &evaluation.kinds {
+            bytes.extend(b"\nBy kind of turn (right = tp, missed = fn, wrong = fp):\n");
+            bytes.extend(gap);
+            bytes.extend(args.export.bytes("kinds", table, format, output.as_ref())?);
+            if !bytes.ends_with(b"\n") {
+                bytes.push(b'\n');
+            }
+        }
+    } else if format != TableFormat::Xlsx && evaluation.kinds.is_some() && kinds_file.is_none() {
+        eprintln!(
+            "thema: note: the scores per kind of turn are in table, md and xlsx output and in --kinds-out FILE"
+        );
+    }
     if format == TableFormat::Table {
         let errors = &evaluation.errors;
         bytes.extend(
@@ -154,6 +196,9 @@ pub fn run(args: EvaluateArgs) -> Result<ExitCode> {
     super::write_or_print(output.as_ref(), &bytes)?;
     if let Some(file) = errors_file {
         file.write(&args.export.csv.csv(&evaluation.errors))?;
+    }
+    if let (Some(file), Some(table)) = (kinds_file, &evaluation.kinds) {
+        file.write(table.render(TableFormat::Csv).as_bytes())?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -199,4 +244,29 @@ fn review_precision(
         );
     }
     super::write_or_print(output, &bytes).map(|()| ExitCode::SUCCESS)
+}
+
+/// What the averages cover, for the table and md output.
+fn averages_note(evaluation: &Evaluation, unit: CodingUnit) -> String {
+    let mut out = format!(
+        "Unit: (document, {}, code). Averages cover the codes the gold standard gives",
+        unit.name()
+    );
+    if evaluation.unaveraged.is_empty() {
+        out.push_str(".\n");
+    } else {
+        let listed: Vec<String> = evaluation
+            .unaveraged
+            .iter()
+            .map(|(group, code)| match group.as_str() {
+                "" => code.clone(),
+                g => format!("{code} ({g})"),
+            })
+            .collect();
+        out.push_str(&format!(
+            "; listed but not averaged (no gold units): {}.\n",
+            listed.join(", ")
+        ));
+    }
+    out
 }

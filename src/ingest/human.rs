@@ -4,16 +4,18 @@
 //! `auto`. A `decision` column (the file `thema review` writes) keeps only the codings the
 //! reviewer stands behind: `accepted` and `added` rows are codings, a `rejected` row marks its
 //! document as coded by the reviewer (with nothing there), `pending` rows are skipped. In a
-//! file with a `coder` column, a row with an empty coder belongs to the one coder the file names (a coding sheet
-//! filled in only on the coded rows); when the file names several coders or none, it is an
-//! error with its line.
+//! file with a `coder` column, a row with an empty coder belongs to the one coder the file
+//! names (a coding sheet filled in only on the coded rows); when the file names several coders
+//! or none, it is an error with its line.
 //!
 //! A file without a `coder` column is thema's own `codings.csv`: it has rows only where the
 //! rules found something, so which documents it covers comes from the run manifest beside it
 //! (`thema-run.json`), else from the `segments.csv` beside it, else (with a note) every
 //! document among the inputs. Each covered document gets a mark that it was coded.
+//!
+//! Also the kind of each respondent turn (obvious, paraphrase, trap, ...) of a development set.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use crate::codebook::Codebook;
@@ -177,11 +179,7 @@ pub fn read_codings_skipping(
             "a codings file needs a position: a `segment` column, a `turn` column (and optionally `paragraph`), or `start` and `end`",
         ));
     }
-    let by_id: HashMap<&str, usize> = documents
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.id.as_str(), i))
-        .collect();
+    let by_id = document_index(documents);
     let mut out = Vec::new();
     let mut notes: Vec<String> = decoded
         .warnings
@@ -377,6 +375,116 @@ fn run_documents(
         crate::manifest::MANIFEST_FILE
     ));
     Ok((0..count).collect())
+}
+
+/// A CSV file (any encoding thema reads) as lowercased headers and rows with their lines.
+fn read_table(path: &Path) -> Result<super::table::CsvContent> {
+    let bytes = std::fs::read(path).map_err(|e| Error::input(path, e.to_string()))?;
+    let text = super::decode::decode(&bytes)
+        .map_err(|m| Error::input(path, m))?
+        .text;
+    super::table::read_csv(path, &text, b',')
+}
+
+/// The corpus index of every document id.
+fn document_index(documents: &[Document]) -> HashMap<&str, usize> {
+    documents
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.as_str(), i))
+        .collect()
+}
+
+/// The corpus index of the document a row names.
+fn find_document(by_id: &HashMap<&str, usize>, id: Option<&str>) -> Result<usize, String> {
+    let id = id.ok_or("empty `document`")?;
+    by_id
+        .get(id)
+        .copied()
+        .ok_or_else(|| format!("no document `{id}` among the transcripts"))
+}
+
+/// A difficulty label per respondent turn (`document,turn,kind`, as in a development set's
+/// `turn_kinds.csv`), for scoring the auto-coder per kind of turn.
+#[derive(Debug, Clone, Default)]
+pub struct TurnKinds {
+    /// The kinds, sorted.
+    pub kinds: Vec<String>,
+    /// The kind (index into `kinds`) of each labelled (document index, turn).
+    pub of: HashMap<(usize, usize), usize>,
+}
+
+impl TurnKinds {
+    /// The kind of a turn, if the file labels it.
+    pub fn kind(&self, document: usize, turn: usize) -> Option<&str> {
+        self.of
+            .get(&(document, turn))
+            .map(|&k| self.kinds[k].as_str())
+    }
+}
+
+/// Reads a turn-kinds CSV with `document`, `turn` and `kind` columns (others, such as
+/// `trap_type`, are ignored). Every row must name a respondent turn of a transcript, once.
+pub fn read_turn_kinds(path: &Path, documents: &[Document]) -> Result<TurnKinds> {
+    let (headers, records) = read_table(path)?;
+    let column = |name: &str| headers.iter().position(|h| h == name);
+    let (Some(doc_col), Some(turn_col), Some(kind_col)) =
+        (column("document"), column("turn"), column("kind"))
+    else {
+        return Err(Error::input_line(
+            path,
+            1,
+            format!(
+                "a turn-kinds file needs `document`, `turn` and `kind` columns (columns: {})",
+                headers.join(", ")
+            ),
+        ));
+    };
+    let by_id = document_index(documents);
+    let mut labels: HashMap<(usize, usize), String> = HashMap::new();
+    for (line, record) in records {
+        let fail = |message: String| Error::input_line(path, line, message);
+        let field = |c: usize| record.get(c).map(|v| v.trim()).filter(|v| !v.is_empty());
+        let document = find_document(&by_id, field(doc_col)).map_err(fail)?;
+        let doc = &documents[document];
+        let turn_text = field(turn_col).unwrap_or("");
+        let turn: usize = turn_text
+            .parse()
+            .map_err(|_| fail(format!("`turn` must be a whole number, got {turn_text:?}")))?;
+        let is_respondent = doc
+            .segments
+            .iter()
+            .any(|s| s.turn == turn && s.role == crate::corpus::Role::Respondent);
+        if !is_respondent {
+            return Err(fail(format!(
+                "turn {turn} of document `{}` is not a respondent turn",
+                doc.id
+            )));
+        }
+        let kind = field(kind_col).ok_or_else(|| fail("empty `kind`".into()))?;
+        if labels.insert((document, turn), kind.to_owned()).is_some() {
+            return Err(fail(format!(
+                "turn {turn} of document `{}` is labelled twice",
+                doc.id
+            )));
+        }
+    }
+    let index: BTreeMap<String, usize> = labels
+        .values()
+        .cloned()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .enumerate()
+        .map(|(i, kind)| (kind, i))
+        .collect();
+    let of = labels
+        .into_iter()
+        .map(|(turn, kind)| (turn, index[&kind]))
+        .collect();
+    Ok(TurnKinds {
+        kinds: index.into_keys().collect(),
+        of,
+    })
 }
 
 fn resolve(doc: &Document, position: &Position, overlap: Overlap) -> Result<Vec<usize>, String> {
