@@ -281,6 +281,7 @@ pub fn language_facets(lists: &LanguageLists) -> Vec<Facet> {
         ("subordinators", &lists.subordinators),
         ("speech", &lists.speech),
         ("sarcasm", &lists.sarcasm),
+        ("wish_questions", &lists.wish_questions),
         ("yes", &lists.yes),
         ("no", &lists.no),
     ]

@@ -82,6 +82,9 @@ pub struct LanguageLists {
     pub speech: Vec<Term>,
     /// Sarcasm markers ("fijn hoor", "oh marvellous"): their sentence is ironic.
     pub sarcasm: Vec<Term>,
+    /// Words of a question that asks for a wish or advice ("wat zou u willen", "if you
+    /// could"): every match in its answer is hypothetical.
+    pub wish_questions: Vec<Term>,
     /// Words that open a yes answer ("ja", "yes").
     pub yes: Vec<Term>,
     /// Words that open a no answer ("nee", "no").

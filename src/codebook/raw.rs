@@ -81,6 +81,8 @@ struct RawLanguage {
     #[serde(default)]
     sarcasm: Vec<String>,
     #[serde(default)]
+    wish_questions: Vec<String>,
+    #[serde(default)]
     yes: Vec<String>,
     #[serde(default)]
     no: Vec<String>,
@@ -255,6 +257,7 @@ pub(super) fn parse(path: &Path, source: &str) -> Result<Codebook> {
                 subordinators: terms(&lists.subordinators)?,
                 speech: terms(&lists.speech)?,
                 sarcasm: terms(&lists.sarcasm)?,
+                wish_questions: terms(&lists.wish_questions)?,
                 yes: terms(&lists.yes)?,
                 no: terms(&lists.no)?,
             },

@@ -89,12 +89,14 @@ impl Context<'_> {
 }
 
 /// Decides what a match counts for: `None` when it is dropped, else the code and a note
-/// naming what recoded it.
+/// naming what recoded it. `wish` says the turn answers a question asking for a wish or
+/// advice, which makes every match hypothetical.
 pub(super) fn judge<'r>(
     compiled: &'r CompiledRule<'_>,
     analysis: &Analysis,
     words: &[usize],
     lang: Option<&LanguageTerms>,
+    wish: bool,
 ) -> Option<(&'r str, &'static str)> {
     let rule = compiled.rule;
     let context = Context {
@@ -139,9 +141,10 @@ pub(super) fn judge<'r>(
     {
         return Some(recoded);
     }
-    if !context
-        .nearby(&lang.hypothetical, false, &lang.not_hypothetical)
-        .is_empty()
+    if (wish
+        || !context
+            .nearby(&lang.hypothetical, false, &lang.not_hypothetical)
+            .is_empty())
         && let Some(recoded) = outcome(&rule.hypothetical, " (hypothetical)")?
     {
         return Some(recoded);

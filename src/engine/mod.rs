@@ -75,6 +75,7 @@ pub struct LanguageTerms {
     subordinators: Vec<TermId>,
     speech: Vec<TermId>,
     sarcasm: Vec<TermId>,
+    wish_questions: Vec<TermId>,
     yes: Vec<TermId>,
     no: Vec<TermId>,
     /// Every phrase of the lists and of the rules' `unless` and `exclude`: a clause-break
@@ -101,6 +102,8 @@ struct Turn<'t> {
     segments: Vec<(&'t Segment, Analysis)>,
     question: Option<Question>,
     polarity: Option<(Polarity, Vec<usize>)>,
+    /// The question asks for a wish or advice: every match in the answer is hypothetical.
+    wish: bool,
 }
 
 /// The interviewer's turn a respondent turn answers.
@@ -282,10 +285,14 @@ impl<'a> Engine<'a> {
         let polarity = analysed
             .first()
             .and_then(|(_, a)| analysis::polarity(a, lang));
+        let wish = lang
+            .zip(question.as_ref())
+            .is_some_and(|(lang, question)| question.find(&lang.wish_questions).is_some());
         let turn = Turn {
             segments: analysed,
             question,
             polarity,
+            wish,
         };
         let mut codings = Vec::new();
         for (segment, analysis) in &turn.segments {
@@ -330,7 +337,8 @@ impl<'a> Engine<'a> {
                 continue;
             }
             for candidate in self.candidates(compiled, turn, analysis, &segment.text, is_first) {
-                let Some((code, suffix)) = judge::judge(compiled, analysis, &candidate.words, lang)
+                let Some((code, suffix)) =
+                    judge::judge(compiled, analysis, &candidate.words, lang, turn.wish)
                 else {
                     continue;
                 };
@@ -442,6 +450,7 @@ fn compile_language(terms: &mut TermSet, lists: &LanguageLists) -> LanguageTerms
         subordinators,
         speech,
         sarcasm,
+        wish_questions,
         yes,
         no,
     } = lists;
@@ -467,6 +476,7 @@ fn compile_language(terms: &mut TermSet, lists: &LanguageLists) -> LanguageTerms
         subordinators: add_all(subordinators),
         speech: add_all(speech),
         sarcasm: add_all(sarcasm),
+        wish_questions: add_all(wish_questions),
         yes: add_all(yes),
         no: add_all(no),
         phrases,
