@@ -15,6 +15,7 @@ pub mod engine;
 pub mod error;
 pub mod html;
 pub mod ingest;
+pub mod learn;
 pub mod manifest;
 pub mod output;
 pub mod privacy;

@@ -13,6 +13,7 @@ mod exchange;
 mod formats;
 mod ingest;
 mod init;
+mod learn;
 mod matrix;
 mod pseudonymise;
 mod quotes;
@@ -71,6 +72,8 @@ enum Command {
     Evaluate(evaluate::EvaluateArgs),
     /// Review codings one at a time: accept, reject, change or add codes, write memos.
     Review(review::ReviewArgs),
+    /// Learn code suggestions from human codings, cross-validated by document.
+    Learn(learn::LearnArgs),
     /// Keyword in context without a codebook: every hit of a pattern, counts per document.
     Search(search::SearchArgs),
     /// Draw a reproducible sample of documents for double coding.
@@ -90,7 +93,9 @@ enum Command {
     #[command(
         mut_arg("codebook", |a| a.hide(true)),
         mut_arg("attributes", |a| a.hide(true)),
-        mut_arg("code_interviewer", |a| a.hide(true))
+        mut_arg("code_interviewer", |a| a.hide(true)),
+        mut_arg("model", |a| a.hide(true)),
+        mut_arg("model_only", |a| a.hide(true))
     )]
     Pseudonymise(pseudonymise::PseudonymiseArgs),
 }
@@ -118,6 +123,7 @@ pub fn run() -> ExitCode {
         Command::Agree(args) => agree::run(args),
         Command::Evaluate(args) => evaluate::run(args),
         Command::Review(args) => review::run(args),
+        Command::Learn(args) => learn::run(args),
         Command::Search(args) => search::run(args),
         Command::Sample(args) => sample::run(args),
         Command::Codebook(command) => codebook::run(command),
@@ -179,6 +185,12 @@ pub struct InputArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Add the codings of a model `thema learn` wrote (rule `model`) to the rules' codings.
+    #[arg(long, value_name = "MODEL.json")]
+    pub model: Option<PathBuf>,
+    /// With --model: the model's codings only, not the rules'.
+    #[arg(long, requires = "model")]
+    pub model_only: bool,
 }
 
 /// `--codes PREFIX` and `--level N`, shared by the analyses.
@@ -450,7 +462,7 @@ impl InputArgs {
     pub fn read_and_code(&self) -> Result<Coded> {
         let (corpus, study) = self.read()?;
         let codebook = self.codebook(&study)?;
-        let codings = self.code(&corpus, &codebook);
+        let codings = self.code(&corpus, &codebook)?;
         Ok(Coded {
             codebook,
             corpus,
@@ -459,8 +471,27 @@ impl InputArgs {
         })
     }
 
-    /// Codes the documents of `corpus` with `codebook`, showing progress on long runs.
-    pub fn code(&self, corpus: &Corpus, codebook: &Codebook) -> Vec<Vec<Coding>> {
+    /// Codes the documents of `corpus` with `codebook`, showing progress on long runs, and
+    /// adds the codings of `--model` (or, with `--model-only`, has only those).
+    pub fn code(&self, corpus: &Corpus, codebook: &Codebook) -> Result<Vec<Vec<Coding>>> {
+        let mut codings = self.code_with_rules(corpus, codebook);
+        if let Some(path) = &self.model {
+            let model = crate::learn::Model::read(path, codebook)?;
+            for (d, (doc, rules)) in corpus.documents.iter().zip(&mut codings).enumerate() {
+                let learned = model.code(d, doc, rules);
+                if self.model_only {
+                    *rules = learned;
+                } else {
+                    rules.extend(learned);
+                    rules.sort();
+                }
+            }
+        }
+        Ok(codings)
+    }
+
+    /// Codes the documents of `corpus` with the rules of `codebook` only.
+    pub fn code_with_rules(&self, corpus: &Corpus, codebook: &Codebook) -> Vec<Vec<Coding>> {
         let engine = Engine::new(
             codebook,
             EngineOptions {

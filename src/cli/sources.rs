@@ -186,7 +186,7 @@ impl SourceArgs {
             });
         }
         if source != Source::Human {
-            let codings = input.code(&corpus, &codebook);
+            let codings = input.code(&corpus, &codebook)?;
             sets.insert(
                 0,
                 CodingSet {
