@@ -197,3 +197,42 @@ fn on_the_devset_rules_and_model_beat_the_rules_alone_on_the_check_split() {
     println!("check split substantive macro-F1: rules {rules:.3}, rules + model {both:.3}");
     assert!(both > rules, "rules {rules:.3}, rules + model {both:.3}");
 }
+
+#[test]
+fn uncertain_turns_come_from_documents_the_model_did_not_learn_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = learn(dir.path(), "m.json");
+    let sample = |name: &str| {
+        let out = dir.path().join(name);
+        stdout_of(&[
+            "sample",
+            "samples/",
+            "--model",
+            path(&model),
+            "--uncertain",
+            "6",
+            "-o",
+            path(&out),
+            "--quiet",
+        ]);
+        (
+            std::fs::read_to_string(out.join("uncertain.csv")).unwrap(),
+            std::fs::read_to_string(out.join("coding-sheet.csv")).unwrap(),
+        )
+    };
+    let (list, sheet) = sample("a");
+    assert_eq!((list.clone(), sheet.clone()), sample("b"));
+    let (_, rows) = csv_rows(&list);
+    assert_eq!(rows.len(), 6, "{list}");
+    for row in &rows {
+        assert!(
+            !["NL01", "NL02", "EN01", "EN02"].contains(&row[0].as_str()),
+            "{list}"
+        );
+    }
+    let documents: std::collections::BTreeSet<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert!(documents.len() >= 4, "spread over documents: {list}");
+    let (header, sheet_rows) = csv_rows(&sheet);
+    assert_eq!(header[..3], ["document", "turn", "paragraph"]);
+    assert!(sheet_rows.len() >= rows.len());
+}

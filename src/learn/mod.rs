@@ -503,45 +503,60 @@ impl Model {
         Ok(model)
     }
 
-    /// The model's codings of `document` (given its rule codings), one per respondent turn
-    /// and code the model gives, on the turn's first segment, where the rules did not give
-    /// that code in the turn already.
-    pub fn code(&self, index: usize, document: &Document, rules: &[Coding]) -> Vec<Coding> {
+    /// Every (turn, code) the model scores in `document` (given its rule codings): the learned
+    /// codes the rules did not give the turn, with the probability.
+    pub fn scores(&self, index: usize, document: &Document, rules: &[Coding]) -> Vec<TurnScore> {
         let mut out = Vec::new();
         for unit in features::units(index, document, rules) {
-            let segment = &document.segments[unit.first_segment - 1];
             let turn_codes: BTreeSet<&str> = rules
                 .iter()
                 .filter(|c| document.segments[c.segment - 1].turn == unit.turn)
                 .map(|c| c.code.as_str())
                 .collect();
-            for c in &self.codes {
-                let Some(threshold) = c.threshold else {
-                    continue;
-                };
-                if turn_codes.contains(c.code.as_str()) {
-                    continue;
-                }
+            for (c, threshold) in self
+                .codes
+                .iter()
+                .filter_map(|c| c.threshold.map(|t| (c, t)))
+                .filter(|(c, _)| !turn_codes.contains(c.code.as_str()))
+            {
                 let z = c.bias
                     + unit
                         .features
                         .iter()
                         .filter_map(|f| c.weights.get(f))
                         .sum::<f64>();
-                if 1.0 / (1.0 + (-z).exp()) < threshold {
-                    continue;
-                }
-                out.push(Coding {
-                    segment: segment.index,
-                    start: segment.start,
-                    end: segment.end,
+                out.push(TurnScore {
+                    turn: unit.turn,
+                    first_segment: unit.first_segment,
                     code: c.code.clone(),
-                    rule: MODEL_RULE.to_owned(),
+                    probability: 1.0 / (1.0 + (-z).exp()),
+                    threshold,
                     matched: strongest(&unit, &c.weights),
                 });
             }
         }
         out
+    }
+
+    /// The model's codings of `document` (given its rule codings), one per respondent turn
+    /// and code the model gives, on the turn's first segment, where the rules did not give
+    /// that code in the turn already.
+    pub fn code(&self, index: usize, document: &Document, rules: &[Coding]) -> Vec<Coding> {
+        self.scores(index, document, rules)
+            .into_iter()
+            .filter(|s| s.probability >= s.threshold)
+            .map(|s| {
+                let segment = &document.segments[s.first_segment - 1];
+                Coding {
+                    segment: segment.index,
+                    start: segment.start,
+                    end: segment.end,
+                    code: s.code,
+                    rule: MODEL_RULE.to_owned(),
+                    matched: s.matched,
+                }
+            })
+            .collect()
     }
 
     /// Per code its strongest positive features, for `thema learn --explain`.
@@ -567,6 +582,75 @@ impl Model {
         }
         table
     }
+}
+
+/// The `n` turns where the model is least certain (probability nearest a code's threshold),
+/// spread over documents and codes: documents take turns, in order of their most uncertain
+/// score, and each picks its turn of the code picked least so far, the most uncertain first.
+/// Sorted by document and turn.
+pub fn least_certain(
+    documents: impl Iterator<Item = (usize, Vec<TurnScore>)>,
+    n: usize,
+) -> Vec<(usize, TurnScore)> {
+    let margin = |s: &TurnScore| (s.probability - s.threshold).abs();
+    let mut queues: Vec<(usize, Vec<TurnScore>)> = documents
+        .map(|(d, mut scores)| {
+            scores.sort_by(|a, b| margin(a).total_cmp(&margin(b)).then(a.turn.cmp(&b.turn)));
+            (d, scores)
+        })
+        .filter(|(_, scores)| !scores.is_empty())
+        .collect();
+    queues.sort_by(|a, b| {
+        margin(&a.1[0])
+            .total_cmp(&margin(&b.1[0]))
+            .then(a.0.cmp(&b.0))
+    });
+    let mut picked: Vec<(usize, TurnScore)> = Vec::new();
+    let mut per_code: BTreeMap<String, usize> = BTreeMap::new();
+    loop {
+        let before = picked.len();
+        for (d, scores) in &mut queues {
+            if picked.len() >= n {
+                break;
+            }
+            scores.retain(|s| !picked.iter().any(|(pd, p)| pd == d && p.turn == s.turn));
+            let choice = scores
+                .iter()
+                .enumerate()
+                .min_by(|(i, a), (j, b)| {
+                    let count = |s: &TurnScore| per_code.get(&s.code).copied().unwrap_or(0);
+                    count(a).cmp(&count(b)).then(i.cmp(j))
+                })
+                .map(|(i, _)| i);
+            if let Some(i) = choice {
+                let s = scores.remove(i);
+                *per_code.entry(s.code.clone()).or_default() += 1;
+                picked.push((*d, s));
+            }
+        }
+        if picked.len() == before || picked.len() >= n {
+            break;
+        }
+    }
+    picked.sort_by_key(|(d, s)| (*d, s.turn));
+    picked
+}
+
+/// The model's probability of a code on a respondent turn.
+#[derive(Debug, Clone)]
+pub struct TurnScore {
+    /// The turn number.
+    pub turn: usize,
+    /// 1-based index of the turn's first segment.
+    pub first_segment: usize,
+    /// The code.
+    pub code: String,
+    /// The model's probability.
+    pub probability: f64,
+    /// The code's threshold.
+    pub threshold: f64,
+    /// The features that weighed most, as for a coding's `matched`.
+    pub matched: String,
 }
 
 /// The unit's features that weigh most for a code, words as written where a word gave them.
