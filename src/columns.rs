@@ -104,7 +104,11 @@ pub fn thema_table(headers: &[String]) -> Option<&'static str> {
     };
     if starts(headers, &SEGMENTS) {
         Some("thema's segments table (`thema code`, `thema ingest --format csv`)")
-    } else if is(headers, &CODINGS) {
+    } else if is(headers, &CODINGS)
+        || (starts(headers, &CODINGS)
+            && headers.len() == CODINGS.len() + 1
+            && headers.last().is_some_and(|h| h == "score"))
+    {
         Some("thema's codings table (`thema code`)")
     } else if is(headers, &CODING_SHEET) {
         Some("thema's coding sheet (`thema sample`)")

@@ -236,3 +236,47 @@ fn uncertain_turns_come_from_documents_the_model_did_not_learn_from() {
     assert_eq!(header[..3], ["document", "turn", "paragraph"]);
     assert!(sheet_rows.len() >= rows.len());
 }
+
+#[test]
+fn model_codings_carry_their_score_and_the_table_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = learn(dir.path(), "m.json");
+    let out = dir.path().join("coded");
+    stdout_of(&[
+        "code",
+        "samples/",
+        "--model",
+        path(&model),
+        "-o",
+        path(&out),
+        "--quiet",
+    ]);
+    let (header, rows) = csv_rows(&std::fs::read_to_string(out.join("codings.csv")).unwrap());
+    assert_eq!(header.last().map(String::as_str), Some("score"));
+    let (rule, score) = (header.len() - 2, header.len() - 1);
+    assert!(
+        rows.iter().any(|r| r[rule] == "model"),
+        "the model adds codings on the samples"
+    );
+    for r in &rows {
+        let p: Option<f64> = r[score].parse().ok();
+        if r[rule] == "model" {
+            assert!(p.is_some_and(|p| (0.0..=1.0).contains(&p)), "{r:?}");
+        } else {
+            assert!(r[score].is_empty(), "{r:?}");
+        }
+    }
+    // evaluate reads the table with its score column as the coder `auto`.
+    let scored = stdout_of(&[
+        "evaluate",
+        "samples/",
+        "--gold",
+        "samples/codings/coder-bram.csv",
+        "--codings",
+        path(&out.join("codings.csv")),
+        "--format",
+        "csv",
+        "--quiet",
+    ]);
+    assert!(scored.contains("(micro average)"), "{scored}");
+}

@@ -64,7 +64,14 @@ pub fn run(args: CodeArgs) -> Result<ExitCode> {
     let coded = args.input.read_and_code()?;
     let documents = &coded.corpus.documents;
     let segments = tables::segments_table(documents);
-    let codings = tables::codings_table(documents, &coded.codings);
+    let mut codings = tables::codings_table(documents, &coded.codings);
+    if let Some(path) = &args.input.model {
+        add_scores(
+            &mut codings,
+            &coded,
+            &crate::learn::Model::read(path, &coded.codebook)?,
+        );
+    }
     let segments_csv = args.csv.csv(&segments);
     let codings_csv = args.csv.csv(&codings);
     segments_file.write(&segments_csv)?;
@@ -130,4 +137,50 @@ pub fn run(args: CodeArgs) -> Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// With `--model`: a `score` column at the end of the codings table, the model's probability
+/// on its own codings (rule `model`), empty on the rules'.
+fn add_scores(table: &mut crate::output::Table, coded: &super::Coded, model: &crate::learn::Model) {
+    use std::collections::HashMap;
+    let mut scores: HashMap<(&str, usize, String), f64> = HashMap::new();
+    for (d, (doc, codings)) in coded
+        .corpus
+        .documents
+        .iter()
+        .zip(&coded.codings)
+        .enumerate()
+    {
+        let rules: Vec<_> = codings
+            .iter()
+            .filter(|c| c.rule != crate::learn::MODEL_RULE)
+            .cloned()
+            .collect();
+        for s in model.scores(d, doc, &rules) {
+            scores.insert((doc.id.as_str(), s.first_segment, s.code), s.probability);
+        }
+    }
+    let col = |name: &str| table.headers.iter().position(|h| h == name);
+    let (Some(doc_col), Some(seg_col), Some(code_col), Some(rule_col)) =
+        (col("document"), col("segment"), col("code"), col("rule"))
+    else {
+        return;
+    };
+    table.headers.push("score".into());
+    for row in &mut table.rows {
+        let text = |v: &crate::output::Value| v.render();
+        let score = (text(&row[rule_col]) == crate::learn::MODEL_RULE)
+            .then(|| {
+                let segment: usize = text(&row[seg_col]).parse().ok()?;
+                scores
+                    .get(&(text(&row[doc_col]).as_str(), segment, text(&row[code_col])))
+                    .copied()
+            })
+            .flatten();
+        row.push(
+            score.map_or(crate::output::Value::Text(String::new()), |p| {
+                crate::output::Value::Float(p, 3)
+            }),
+        );
+    }
 }
