@@ -2,6 +2,8 @@
 //! and attributes, and that no character of any turn is lost.
 
 use std::path::{Path, PathBuf};
+mod common;
+use common::thema;
 
 use thema::corpus::{Document, Role};
 use thema::ingest::turns::parse_label;
@@ -485,5 +487,76 @@ fn a_value_with_an_apostrophe_agrees_with_the_attribute_table() {
             .get("city")
             .map(String::as_str),
         Some("'s-Hertogenbosch")
+    );
+}
+
+/// A folder with a transcript, a link to a transcript elsewhere and a link back to itself.
+#[cfg(unix)]
+fn linked_folder() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let inner = dir.path().join("in");
+    std::fs::create_dir(&inner).unwrap();
+    std::fs::write(
+        inner.join("a.txt"),
+        "I: Hoe ging het?\n\nR: Ze belden me.\n",
+    )
+    .unwrap();
+    let outside = dir.path().join("b.txt");
+    std::fs::write(&outside, "I: En toen?\n\nR: Niets.\n").unwrap();
+    std::os::unix::fs::symlink(&outside, inner.join("b.txt")).unwrap();
+    std::os::unix::fs::symlink(&inner, inner.join("loop")).unwrap();
+    dir
+}
+
+#[cfg(unix)]
+#[test]
+fn symbolic_links_are_passed_over_with_a_message_unless_followed_and_a_loop_is_an_error() {
+    let dir = linked_folder();
+    let inner = dir.path().join("in");
+    let out = thema().arg("ingest").arg(&inner).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stdout.contains("a.txt") && !stdout.contains("b.txt"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("b.txt: a symbolic link, not followed")
+            && stderr.contains("loop: a symbolic link"),
+        "{stderr}"
+    );
+    // --follow reads the linked file, and stops at the loop with the file named.
+    let out = thema()
+        .arg("ingest")
+        .arg(&inner)
+        .arg("--follow")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("a symbolic link back to") && stderr.contains("loop"),
+        "{stderr}"
+    );
+    let out = thema()
+        .arg("ingest")
+        .arg(&inner)
+        .args(["--follow", "--keep-going"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("a.txt") && stdout.contains("b.txt"),
+        "{stdout}"
     );
 }

@@ -167,6 +167,10 @@ pub struct InputArgs {
     /// Report unreadable and missing files and go on.
     #[arg(long)]
     pub keep_going: bool,
+    /// Follow symbolic links inside input folders (a link back to a folder above it is an
+    /// error); without it each link is reported and passed over.
+    #[arg(long)]
+    pub follow: bool,
     /// Tables of turns (CSV, TSV, JSON Lines): the text column [default: text].
     #[arg(long, value_name = "NAME")]
     pub text_col: Option<String>,
@@ -350,6 +354,7 @@ impl InputArgs {
             },
             attributes: self.attribute_files(&study),
             keep_going: self.keep_going,
+            follow: self.follow,
             columns: crate::ingest::TableColumns {
                 text: self.text_col.clone(),
                 speaker: self.speaker_col.clone(),
@@ -362,7 +367,7 @@ impl InputArgs {
             .iter()
             .map(|f| crate::analysis::parse_filter(f))
             .collect::<Result<Vec<_>>>()?;
-        let (files, missing) = crate::ingest::discover(&inputs, self.keep_going)?;
+        let (files, missing) = crate::ingest::discover(&inputs, self.keep_going, self.follow)?;
         let total: u64 = files.iter().map(|f| f.size).sum();
         let progress = Progress::new(self.quiet, "reading", total, files.len());
         let mut corpus = crate::ingest::ingest_files(&files, &inputs, &options, &|bytes| {

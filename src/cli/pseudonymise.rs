@@ -390,7 +390,7 @@ fn reverse(args: &PseudonymiseArgs) -> Result<ExitCode> {
             "--reverse: give the pseudonymised files or folders".into(),
         ));
     }
-    let (files, _) = crate::ingest::discover(&inputs, false)?;
+    let (files, _) = crate::ingest::discover(&inputs, false, args.input.follow)?;
     let outputs: Vec<PathBuf> = files
         .iter()
         .map(|f| args.out.join(relative_path(&f.path, &inputs)))

@@ -37,6 +37,8 @@ pub struct IngestOptions {
     pub attributes: Vec<PathBuf>,
     /// Report unreadable files and go on instead of stopping.
     pub keep_going: bool,
+    /// Follow symbolic links inside input folders.
+    pub follow: bool,
     /// Column names of tables of turns.
     pub columns: TableColumns,
 }
@@ -73,8 +75,13 @@ pub struct InputFile {
 /// Expands files and folders (recursively, sorted by path) into the files to read. Inside
 /// folders, hidden files, `README` files and the folder's `attributes.csv` are passed over.
 /// With `keep_going`, an input that cannot be found is returned as a message (second)
-/// instead of stopping.
-pub fn discover(inputs: &[PathBuf], keep_going: bool) -> Result<(Vec<InputFile>, Vec<String>)> {
+/// instead of stopping; symbolic links inside folders are followed only with `follow`, and
+/// each one passed over is such a message too.
+pub fn discover(
+    inputs: &[PathBuf],
+    keep_going: bool,
+    follow: bool,
+) -> Result<(Vec<InputFile>, Vec<String>)> {
     let mut files = Vec::new();
     let mut missing = Vec::new();
     for input in inputs {
@@ -87,7 +94,7 @@ pub fn discover(inputs: &[PathBuf], keep_going: bool) -> Result<(Vec<InputFile>,
             Err(e) => return Err(Error::input(input, e.to_string())),
         };
         if meta.is_dir() {
-            walk(input, &mut files)?;
+            walk(input, follow, keep_going, &mut files, &mut missing)?;
         } else {
             files.push(InputFile {
                 path: input.clone(),
@@ -101,25 +108,68 @@ pub fn discover(inputs: &[PathBuf], keep_going: bool) -> Result<(Vec<InputFile>,
     Ok((files, missing))
 }
 
-fn walk(dir: &Path, files: &mut Vec<InputFile>) -> Result<()> {
-    let entries = std::fs::read_dir(dir).map_err(|e| Error::input(dir, e.to_string()))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| Error::input(dir, e.to_string()))?;
+/// The transcripts below `dir`, sorted by path. Hidden entries, `README` files and the
+/// folder's `attributes.csv` are passed over. Symbolic links are followed only with
+/// `follow` (a link back to a folder above it is an error); without it each one is reported
+/// in `skipped`.
+fn walk(
+    dir: &Path,
+    follow: bool,
+    keep_going: bool,
+    files: &mut Vec<InputFile>,
+    skipped: &mut Vec<String>,
+) -> Result<()> {
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(follow)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy().to_lowercase();
+            e.depth() == 0
+                || !(name.starts_with('.')
+                    || name.starts_with("readme")
+                    || name == FOLDER_ATTRIBUTES)
+        });
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e.path().unwrap_or(dir).to_path_buf();
+                let message = match e.loop_ancestor() {
+                    Some(ancestor) => format!(
+                        "a symbolic link back to {}: a loop, not followed",
+                        ancestor.display()
+                    ),
+                    None => e.to_string(),
+                };
+                if keep_going {
+                    skipped.push(Error::input(&path, message).to_string());
+                    continue;
+                }
+                return Err(Error::input(&path, message));
+            }
+        };
         let path = entry.path();
-        let name = entry.file_name().to_string_lossy().to_lowercase();
-        if name.starts_with('.') || name.starts_with("readme") || name == FOLDER_ATTRIBUTES {
+        if entry.path_is_symlink() && !follow {
+            skipped.push(format!(
+                "{}: a symbolic link, not followed (give --follow to follow links)",
+                path.display()
+            ));
             continue;
         }
-        let meta = std::fs::metadata(&path).map_err(|e| Error::input(&path, e.to_string()))?;
-        if meta.is_dir() {
-            walk(&path, files)?;
-        } else if extension(&path).is_some_and(|e| TRANSCRIPT_EXTENSIONS.contains(&e.as_str())) {
-            files.push(InputFile {
-                path,
-                explicit: false,
-                size: meta.len(),
-            });
+        if !entry.file_type().is_file()
+            || !extension(path).is_some_and(|e| TRANSCRIPT_EXTENSIONS.contains(&e.as_str()))
+        {
+            continue;
         }
+        let meta = entry
+            .metadata()
+            .map_err(|e| Error::input(path, e.to_string()))?;
+        files.push(InputFile {
+            path: path.to_path_buf(),
+            explicit: false,
+            size: meta.len(),
+        });
     }
     Ok(())
 }
@@ -420,7 +470,7 @@ pub fn ingest(
     options: &IngestOptions,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Corpus> {
-    let (files, missing) = discover(inputs, options.keep_going)?;
+    let (files, missing) = discover(inputs, options.keep_going, options.follow)?;
     let mut corpus = ingest_files(&files, inputs, options, progress)?;
     corpus.skipped.splice(0..0, missing);
     Ok(corpus)
