@@ -16,6 +16,7 @@ pub mod error;
 pub mod html;
 pub mod ingest;
 pub mod learn;
+pub mod llm;
 pub mod manifest;
 pub mod output;
 pub mod privacy;

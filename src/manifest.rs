@@ -35,6 +35,36 @@ pub struct Manifest {
     pub documents: Vec<DocumentRecord>,
     /// Files skipped with `--keep-going`, with the reason.
     pub skipped: Vec<String>,
+    /// With `--llm`: the model that coded, how it was asked and what it gave.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub llm: Option<LlmRecord>,
+}
+
+/// The language model of a `thema code --llm` run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LlmRecord {
+    /// The server's base URL.
+    pub url: String,
+    /// The model name.
+    pub model: String,
+    /// Sampling temperature.
+    pub temperature: f64,
+    /// Sampling seed.
+    pub seed: u64,
+    /// How JSON was asked for (`json-schema`, `json-object`, `none`).
+    pub response_format: String,
+    /// The answer cache folder.
+    pub cache: String,
+    /// The rules' codings are in the tables too (coder `auto`, beside `llm`).
+    pub with_rules: bool,
+    /// Turns sent.
+    pub units: usize,
+    /// Suggestions in the answers.
+    pub suggestions: usize,
+    /// Suggestions kept as codings.
+    pub accepted: usize,
+    /// Suggestions or answers dropped, per reason.
+    pub dropped: std::collections::BTreeMap<String, usize>,
 }
 
 /// The codebook of a run.
@@ -156,6 +186,7 @@ impl Manifest {
                 })
                 .collect(),
             skipped: skipped.to_vec(),
+            llm: None,
         })
     }
 

@@ -29,6 +29,32 @@ pub struct Study {
     pub speakers: Vec<String>,
     /// The default attribute for `--by`.
     pub by: Option<String>,
+    /// A local language model as a coder for `thema code` (flags override each key).
+    pub llm: Option<LlmStudy>,
+}
+
+/// `[llm]` of the study file: see `thema code --help` for each key.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LlmStudy {
+    /// The server's OpenAI-compatible base URL, e.g. `http://127.0.0.1:11434/v1`.
+    pub url: Option<String>,
+    /// The model name.
+    pub model: Option<String>,
+    /// Sampling temperature.
+    pub temperature: Option<f64>,
+    /// Sampling seed.
+    pub seed: Option<u64>,
+    /// Requests in flight at once.
+    pub concurrency: Option<usize>,
+    /// Seconds allowed per request.
+    pub timeout: Option<u64>,
+    /// Tries per turn.
+    pub tries: Option<usize>,
+    /// `json_schema`, `json_object` or `none`.
+    pub format: Option<crate::llm::ResponseFormat>,
+    /// The answer cache folder.
+    pub cache: Option<std::path::PathBuf>,
 }
 
 impl Study {
@@ -70,4 +96,11 @@ inputs = ["transcripts/"]
 
 # The attribute `thema report` groups by when --by is not given.
 # by = "cohort"
+
+# A language model on this machine as a second coder for `thema code` (see the README).
+# [llm]
+# url = "http://127.0.0.1:11434/v1"
+# model = "llama3.1:8b"
+# temperature = 0.0
+# concurrency = 2
 "#;

@@ -39,6 +39,8 @@ pub struct CodeArgs {
     format: CodeFormat,
     #[command(flatten)]
     csv: super::CsvArgs,
+    #[command(flatten)]
+    llm: super::llm::LlmArgs,
 }
 
 /// The file formats `thema code` writes.
@@ -61,7 +63,33 @@ pub fn run(args: CodeArgs) -> Result<ExitCode> {
             OutputFile::check(&args.out.join("codings.parquet"), args.force)?,
         )),
     };
-    let coded = args.input.read_and_code()?;
+    let llm_log = match &args.llm.llm_log {
+        Some(path) => Some(OutputFile::check(path, args.force)?),
+        None => None,
+    };
+    let (corpus, study) = args.input.read()?;
+    let codebook = args.input.codebook(&study)?;
+    let llm = args.llm.settings(study.llm.as_ref(), &args.out)?;
+    let (codings, llm_run) = match &llm {
+        Some(settings) => {
+            let run = super::llm::code(&corpus, &codebook, settings, &args.input)?;
+            let mut codings = run.codings.clone();
+            if args.llm.llm_with_rules {
+                for (mine, rules) in codings.iter_mut().zip(args.input.code(&corpus, &codebook)?) {
+                    mine.extend(rules);
+                    mine.sort();
+                }
+            }
+            (codings, Some(run))
+        }
+        None => (args.input.code(&corpus, &codebook)?, None),
+    };
+    let coded = super::Coded {
+        codebook,
+        corpus,
+        codings,
+        study,
+    };
     let documents = &coded.corpus.documents;
     let segments = tables::segments_table(documents);
     let mut codings = tables::codings_table(documents, &coded.codings);
@@ -92,7 +120,7 @@ pub fn run(args: CodeArgs) -> Result<ExitCode> {
         CodeFormat::Parquet => "parquet",
     };
     let outputs: Vec<(&str, &[u8])> = written.iter().map(|(n, b)| (*n, b.as_slice())).collect();
-    let manifest = Manifest::collect(
+    let mut manifest = Manifest::collect(
         &coded.codebook,
         documents,
         &coded.codings.iter().map(Vec::len).collect::<Vec<_>>(),
@@ -101,6 +129,16 @@ pub fn run(args: CodeArgs) -> Result<ExitCode> {
         &outputs,
         &coded.corpus.skipped,
     )?;
+    if let (Some(settings), Some(run)) = (&llm, &llm_run) {
+        manifest.llm = Some(super::llm::record(settings, run, args.llm.llm_with_rules));
+        if let Some(file) = &llm_log {
+            file.write(
+                &args
+                    .csv
+                    .csv(&crate::llm::log_table(documents, &run.dropped)),
+            )?;
+        }
+    }
     manifest_file.write(manifest.to_json().as_bytes())?;
     if !args.input.quiet {
         let respondent: usize = documents
@@ -129,12 +167,24 @@ pub fn run(args: CodeArgs) -> Result<ExitCode> {
             codings.rows.len()
         );
         println!("{}", codebook_line(&coded.codebook));
+        if let (Some(settings), Some(run)) = (&llm, &llm_run) {
+            println!("{}", super::llm::summary(settings, run));
+        }
         println!(
             "wrote {}, {} and {}",
             segments_file.path.display(),
             codings_file.path.display(),
             manifest_file.path.display()
         );
+    }
+    if let Some(run) = &llm_run {
+        let unanswered = super::llm::unanswered(run);
+        if unanswered > 0 {
+            eprintln!(
+                "thema: error: {unanswered} turns got no answer from the model (see --llm-log): run again to ask for them; the answers so far are cached"
+            );
+            return Ok(ExitCode::from(1));
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

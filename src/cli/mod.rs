@@ -14,6 +14,7 @@ mod formats;
 mod ingest;
 mod init;
 mod learn;
+mod llm;
 mod matrix;
 mod pseudonymise;
 mod quotes;

@@ -188,16 +188,18 @@ pub fn read_codings_skipping(
         .collect();
     if coder_col.is_none() {
         let covered = run_documents(path, &bytes, &by_id, left_out, documents.len(), &mut notes)?;
-        out.extend(covered.into_iter().map(|document| HumanCoding {
-            document,
-            coder: AUTO_CODER.to_owned(),
-            code: None,
-            segments: Vec::new(),
-            rule: None,
-            span: None,
-            memo: None,
-            line: 0,
-        }));
+        for coder in run_coders(path, rule_cols.map(|(r, _)| r), &records) {
+            out.extend(covered.iter().map(|&document| HumanCoding {
+                document,
+                coder: coder.to_owned(),
+                code: None,
+                segments: Vec::new(),
+                rule: None,
+                span: None,
+                memo: None,
+                line: 0,
+            }));
+        }
     }
     for (line, record) in records {
         let fail = |message: String| Error::input_line(path, line, message);
@@ -246,7 +248,12 @@ pub fn read_codings_skipping(
                 .unwrap_or_default();
             return Err(fail(hint));
         }
+        let run_coder = (coder_col.is_none()
+            && field(rule_cols.map(|(r, _)| r))
+                .is_some_and(|r| r.starts_with(crate::llm::RULE_PREFIX)))
+        .then_some(crate::llm::LLM_CODER);
         let coder = field(coder_col)
+            .or(run_coder)
             .or(default_coder.as_deref())
             .unwrap_or(AUTO_CODER)
             .to_owned();
@@ -302,6 +309,33 @@ pub fn read_codings_skipping(
 /// The documents a `thema code` run coded, for its codings file at `path` (with `bytes`):
 /// from the manifest beside it, else the segments table beside it, else all `count`
 /// documents with a note.
+/// The coders of thema's own codings table: `auto` (the rules) and `llm` (rule `llm:…`),
+/// as its run manifest records them, else as its rows show them (the rules always).
+fn run_coders(
+    path: &Path,
+    rule_col: Option<usize>,
+    records: &[(usize, Vec<String>)],
+) -> Vec<&'static str> {
+    let manifest_path = path.with_file_name(crate::manifest::MANIFEST_FILE);
+    if let Ok(manifest) = crate::manifest::Manifest::read(&manifest_path) {
+        return match manifest.llm {
+            Some(llm) if llm.with_rules => vec![AUTO_CODER, crate::llm::LLM_CODER],
+            Some(_) => vec![crate::llm::LLM_CODER],
+            None => vec![AUTO_CODER],
+        };
+    }
+    let llm = records.iter().any(|(_, r)| {
+        rule_col
+            .and_then(|c| r.get(c))
+            .is_some_and(|rule| rule.trim().starts_with(crate::llm::RULE_PREFIX))
+    });
+    if llm {
+        vec![AUTO_CODER, crate::llm::LLM_CODER]
+    } else {
+        vec![AUTO_CODER]
+    }
+}
+
 fn run_documents(
     path: &Path,
     bytes: &[u8],
