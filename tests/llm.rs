@@ -438,7 +438,10 @@ fn a_server_that_answers_with_a_hand_coding_reproduces_it_and_agree_compares_it(
     let f1 = headers.iter().position(|h| h == "f1").unwrap();
     assert!(rows.len() > 10, "{evaluation}");
     for row in &rows {
-        assert_eq!(row[f1], "1.000", "every code as anna coded it: {evaluation}");
+        assert_eq!(
+            row[f1], "1.000",
+            "every code as anna coded it: {evaluation}"
+        );
     }
     let mut args = vec!["agree"];
     args.extend(docs);

@@ -33,7 +33,8 @@ fn options(help: &str) -> BTreeSet<String> {
     help.lines()
         .skip_while(|l| !l.starts_with("Options:"))
         .skip(1)
-        .take_while(|l| l.is_empty() || l.starts_with(' '))
+        // Every option section: `Options:` and the headings after it (`Language model:`).
+        .filter(|l| l.is_empty() || l.starts_with(' ') || l.ends_with(':'))
         .filter_map(|l| {
             let rest = l
                 .strip_prefix("      ")
