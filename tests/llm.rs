@@ -74,6 +74,11 @@ fn serve(stream: std::net::TcpStream, seen: &Mutex<Vec<Value>>, handler: &Handle
     } else if request_line.starts_with("POST /v1/chat/completions ") {
         let request: Value = serde_json::from_slice(&body).unwrap();
         seen.lock().unwrap().push(request.clone());
+        if request["model"] == "no-such-model" {
+            // As Ollama answers a model it has not pulled.
+            let error = r#"{"error":{"message":"model \"no-such-model\" not found, try pulling it first"}}"#;
+            return respond(stream, "404 Not Found", error);
+        }
         let (delay, content) = handler(&request);
         std::thread::sleep(delay);
         json!({
@@ -359,6 +364,21 @@ fn servers_off_this_machine_and_servers_not_running_are_refused_with_one_line() 
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("no model server answers"), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    // A model the server does not have: one line, after one request.
+    let server = FakeServer::start(Box::new(three_word_answers));
+    let output = thema()
+        .args(["code", "samples/en-01-amsterdam.txt", "--llm", &server.url])
+        .args(["--llm-model", "no-such-model", "--out", path(&out)])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("model \"no-such-model\" not found") && stderr.contains("--llm-model"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert_eq!(server.requests().len(), 1);
 }
 
 /// Anna's codings of the samples, per document and turn.

@@ -15,6 +15,10 @@ use crate::llm::{LlmRun, LlmSettings, ResponseFormat, verify::Reason};
 use crate::manifest::LlmRecord;
 use crate::study::LlmStudy;
 
+/// The model name sent when neither the user nor the server names one (servers with one
+/// model ignore it).
+const DEFAULT_MODEL: &str = "default";
+
 /// A local language model as the coder.
 #[derive(Debug, Args, Clone)]
 #[command(next_help_heading = "Language model")]
@@ -79,13 +83,14 @@ impl LlmArgs {
         let model = match self.llm_model.clone().or_else(|| study.model.clone()) {
             Some(model) => model,
             None => {
-                let models = crate::llm::client::list_models(&endpoint)?;
+                let models = crate::llm::client::list_models(&endpoint)?.unwrap_or_default();
                 match models.as_slice() {
                     [one] => one.clone(),
                     [] => {
-                        return Err(crate::Error::Usage(format!(
-                            "{url}: the server lists no model: give one with --llm-model"
-                        )));
+                        eprintln!(
+                            "thema: note: {url}/models lists no model: sending the model name `{DEFAULT_MODEL}` (--llm-model names one)"
+                        );
+                        DEFAULT_MODEL.to_owned()
                     }
                     many => {
                         return Err(crate::Error::Usage(format!(

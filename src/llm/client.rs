@@ -66,8 +66,9 @@ impl Endpoint {
     }
 }
 
-/// The models the server lists at `{base}/models`, for a run that names none.
-pub fn list_models(endpoint: &Endpoint) -> Result<Vec<String>> {
+/// The models the server lists at `{base}/models`, for a run that names none: `None` when
+/// the server has no such listing. Nothing listening there is an error.
+pub fn list_models(endpoint: &Endpoint) -> Result<Option<Vec<String>>> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .proxy(None)
         .http_status_as_error(false)
@@ -76,30 +77,24 @@ pub fn list_models(endpoint: &Endpoint) -> Result<Vec<String>> {
         .build()
         .into();
     let url = format!("{}/models", endpoint.base);
-    let fail = |m: String| {
-        Error::Usage(format!(
-            "{url}: {m}; give the model's name with --llm-model"
-        ))
-    };
-    let mut response = agent.get(&url).call().map_err(|e| {
-        if refused(&e) {
-            Error::Usage(format!(
+    let mut response = match agent.get(&url).call() {
+        Ok(response) => response,
+        Err(e) if refused(&e) => {
+            return Err(Error::Usage(format!(
                 "no model server answers at {url} ({e}): start it first, e.g. `ollama serve` or `python -m llama_cpp.server --model FILE --host 127.0.0.1`"
-            ))
-        } else {
-            fail(e.to_string())
+            )));
         }
-    })?;
-    let status = response.status().as_u16();
-    let text = response
-        .body_mut()
-        .read_to_string()
-        .map_err(|e| fail(e.to_string()))?;
-    if status != 200 {
-        return Err(fail(format!("{status} {}", server_message(&text))));
+        Err(_) => return Ok(None),
+    };
+    if response.status().as_u16() != 200 {
+        return Ok(None);
     }
-    let value: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| fail(format!("not JSON ({e})")))?;
+    let Ok(text) = response.body_mut().read_to_string() else {
+        return Ok(None);
+    };
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return Ok(None);
+    };
     let mut models: Vec<String> = value
         .get("data")
         .and_then(serde_json::Value::as_array)
@@ -110,7 +105,7 @@ pub fn list_models(endpoint: &Endpoint) -> Result<Vec<String>> {
         })
         .unwrap_or_default();
     models.sort();
-    Ok(models)
+    Ok(Some(models))
 }
 
 /// Whether `host` names this machine without resolving it.

@@ -8,6 +8,10 @@ use crate::codebook::Codebook;
 
 use super::{LlmSettings, ResponseFormat, Unit};
 
+/// The longest answer asked for: room for every code with its evidence, and a stop for a
+/// model that repeats itself.
+const MAX_ANSWER_TOKENS: usize = 1024;
+
 /// Examples and counterexamples shown per code.
 const EXAMPLES_PER_CODE: usize = 3;
 
@@ -98,6 +102,7 @@ pub fn request_body(
         ],
         "temperature": settings.temperature,
         "seed": settings.seed,
+        "max_tokens": MAX_ANSWER_TOKENS,
         "stream": false,
     });
     let format = match settings.response_format {
