@@ -478,3 +478,36 @@ fn a_server_that_answers_with_a_hand_coding_reproduces_it_and_agree_compares_it(
         "{agreement}"
     );
 }
+
+#[test]
+fn the_study_file_llm_section_sets_url_model_and_temperature() {
+    let server = FakeServer::start(Box::new(three_word_answers));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("thema.toml"),
+        format!(
+            "[llm]\nurl = \"{}\"\nmodel = \"from-the-study\"\ntemperature = 0.2\nformat = \"json_object\"\n",
+            server.url
+        ),
+    )
+    .unwrap();
+    let sample = common::root().join("samples/en-01-amsterdam.txt");
+    let output = thema()
+        .current_dir(dir.path())
+        .arg("code")
+        .arg(&sample)
+        .args(["--out", "out", "-q"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let first = &server.requests()[0];
+    assert_eq!(first["model"], "from-the-study");
+    assert_eq!(first["temperature"], 0.2);
+    assert_eq!(first["response_format"]["type"], "json_object");
+    let codings = std::fs::read_to_string(dir.path().join("out/codings.csv")).unwrap();
+    assert!(codings.contains("llm:from-the-study"), "{codings}");
+}
