@@ -4,7 +4,7 @@ mod common;
 
 use std::path::Path;
 
-use common::thema;
+use common::{stdout_of, thema};
 use thema::codebook::Codebook;
 use thema::engine::{Engine, EngineOptions};
 
@@ -82,4 +82,25 @@ fn defaults_set_what_negation_does_for_every_rule() {
     );
     let keep = format!("[defaults]\nnegated = \"keep\"\n{rules}");
     assert_eq!(codes_of(&keep, text), ["called"]);
+}
+
+#[test]
+fn codebook_patterns_lists_the_matchers_literals_sorted_and_once() {
+    let words = stdout_of(&["codebook", "patterns"]);
+    let lines: Vec<&str> = words.lines().collect();
+    assert!(lines.len() > 500, "{} literals", lines.len());
+    let mut sorted = lines.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(lines, sorted, "sorted and distinct");
+    assert!(lines.iter().all(|l| !l.is_empty() && !l.contains('*')));
+    assert!(lines.contains(&"gebeld"), "a word of the default codebook");
+    let kinds = stdout_of(&["codebook", "patterns", "--kinds"]);
+    assert!(kinds.starts_with("kind,literal\n"));
+    for kind in ["word", "prefix", "lemma"] {
+        assert!(
+            kinds.lines().any(|l| l.starts_with(&format!("{kind},"))),
+            "{kind}"
+        );
+    }
 }

@@ -322,10 +322,56 @@ fn charts_are_standalone_svg_files() {
         .stderr(predicates::str::contains("pass --force"));
     thema()
         .args(["chart", "cooccurrence", "samples/", "--quiet", "-o"])
-        .arg(dir.path().join("c.png"))
+        .arg(dir.path().join("c.jpg"))
         .assert()
         .code(1)
-        .stderr(predicates::str::contains("give a file ending in .svg"));
+        .stderr(predicates::str::contains(
+            "give a file ending in one of them",
+        ));
+}
+
+/// Width and height of a PNG, from its IHDR chunk.
+fn png_size(png: &[u8]) -> (u32, u32) {
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "a PNG signature");
+    let word = |at: usize| u32::from_be_bytes(png[at..at + 4].try_into().unwrap());
+    (word(16), word(20))
+}
+
+#[test]
+fn charts_are_also_png_at_twice_the_svg_size_and_the_same_bytes_each_time() {
+    let dir = tempfile::tempdir().unwrap();
+    for kind in ["frequencies", "cooccurrence"] {
+        let (svg, png) = (
+            dir.path().join(format!("{kind}.svg")),
+            dir.path().join(format!("{kind}.png")),
+        );
+        for file in [&svg, &png, &dir.path().join(format!("{kind}-again.png"))] {
+            thema()
+                .args(["chart", kind, "samples/", "--quiet", "-o"])
+                .arg(file)
+                .assert()
+                .success();
+        }
+        let text = std::fs::read_to_string(&svg).unwrap();
+        let attribute = |name: &str| -> u32 {
+            let start = text.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+            text[start..].split('"').next().unwrap().parse().unwrap()
+        };
+        let bytes = std::fs::read(&png).unwrap();
+        assert_eq!(
+            png_size(&bytes),
+            (2 * attribute("width"), 2 * attribute("height"))
+        );
+        assert!(
+            bytes.len() > 5_000,
+            "{kind}: more than a blank image ({} bytes)",
+            bytes.len()
+        );
+        assert_eq!(
+            bytes,
+            std::fs::read(dir.path().join(format!("{kind}-again.png"))).unwrap()
+        );
+    }
 }
 
 /// The cells of a worksheet as text the way the CSV writes them (numbers with the CSV's

@@ -17,7 +17,7 @@ use crate::{Error, Result};
 pub enum ChartCommand {
     /// Horizontal bars of the % of respondents (documents) per code, per cohort with --by.
     #[command(
-        after_help = "Examples:\n  thema chart frequencies samples/ --by cohort -o frequencies.svg\n  thema chart frequencies samples/ --codes acceptance -o acceptance.svg"
+        after_help = "Examples:\n  thema chart frequencies samples/ --by cohort -o frequencies.svg\n  thema chart frequencies samples/ --codes acceptance -o acceptance.png"
     )]
     Frequencies(FrequencyArgs),
     /// A code × code heat map: units with both codes, coloured by the Jaccard index.
@@ -30,8 +30,9 @@ pub enum ChartCommand {
 /// Where the chart goes.
 #[derive(Debug, Args)]
 pub struct ChartOutput {
-    /// The SVG file to write.
-    #[arg(long, short, value_name = "FILE.svg")]
+    /// The file to write: SVG (.svg) or PNG (.png, drawn at twice the size with the font
+    /// built into thema).
+    #[arg(long, short, value_name = "FILE.svg|FILE.png")]
     output: PathBuf,
     /// Replace an existing file.
     #[arg(long)]
@@ -83,7 +84,16 @@ pub fn run(command: ChartCommand) -> Result<ExitCode> {
             "a chart shows one coding source: give --source auto or --source human".into(),
         ));
     }
-    super::formats::require_extension(&output.output, "svg", "a chart")?;
+    let png = match output.output.extension().and_then(|e| e.to_str()) {
+        Some(e) if e.eq_ignore_ascii_case("png") => true,
+        Some(e) if e.eq_ignore_ascii_case("svg") => false,
+        _ => {
+            return Err(Error::Usage(format!(
+                "{}: a chart is written as .svg or .png: give a file ending in one of them",
+                output.output.display()
+            )));
+        }
+    };
     let file = crate::output::OutputFile::check(&output.output, output.force)?;
     let coded = source.read(input)?;
     let view = coded.view();
@@ -116,10 +126,14 @@ pub fn run(command: ChartCommand) -> Result<ExitCode> {
             charts::heat_map(&counts, &codes, unit, true)
         }
     };
-    let mut bytes = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    bytes.push_str(&svg);
-    bytes.push('\n');
-    file.write(bytes.as_bytes())?;
+    let mut document = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    document.push_str(&svg);
+    document.push('\n');
+    if png {
+        file.write(&crate::html::png::rasterise(&document)?)?;
+    } else {
+        file.write(document.as_bytes())?;
+    }
     if !input.quiet {
         eprintln!("wrote {}", file.path.display());
     }

@@ -56,6 +56,18 @@ pub enum CodebookCommand {
         /// Codebook TOML file or embedded codebook name.
         file: Option<PathBuf>,
     },
+    /// The literal words the matcher looks for, one per line, for `rg -F -i -f` and for
+    /// debugging a codebook; lemmas (`~bellen`) print as their base form.
+    #[command(
+        after_help = "Examples:\n  thema codebook patterns > words.txt && rg -c -i -F -f words.txt interviews/\n  thema codebook patterns my-codes.toml --kinds"
+    )]
+    Patterns {
+        /// Codebook TOML file or embedded codebook name.
+        file: Option<PathBuf>,
+        /// Print `kind,literal` (kind: word, prefix, suffix, contains, lemma) as CSV.
+        #[arg(long)]
+        kinds: bool,
+    },
     /// List the codebooks embedded in thema (use their name as FILE or with --codebook).
     #[command(
         after_help = "Examples:\n  thema codebook list\n  thema report samples/ --codebook personal-service"
@@ -110,6 +122,24 @@ pub fn run(command: CodebookCommand) -> Result<ExitCode> {
             write_or_print(output.as_ref(), text.as_bytes())?;
             if let Some(file) = &output {
                 println!("wrote {}", file.path.display());
+            }
+        }
+        CodebookCommand::Patterns { file, kinds } => {
+            let cb = load(file.as_deref())?;
+            let engine = crate::engine::Engine::new(&cb, Default::default());
+            let literals = engine.literals();
+            if kinds {
+                let mut table = crate::output::Table::new(["kind", "literal"]);
+                for (kind, literal) in literals {
+                    table.rows.push(vec![kind.into(), literal.into()]);
+                }
+                print!("{}", table.to_csv(false));
+            } else {
+                let mut words: Vec<String> = literals.into_iter().map(|(_, l)| l).collect();
+                words.dedup();
+                for word in words {
+                    println!("{word}");
+                }
             }
         }
         CodebookCommand::List => {

@@ -98,6 +98,27 @@ impl TermSet {
         id
     }
 
+    /// Every literal the word index looks words up by, with its kind (`word`, `prefix`,
+    /// `suffix`, `contains`, `lemma`), sorted and distinct: what a word must be, start with,
+    /// end with or contain for any term to match there.
+    pub fn literals(&self) -> Vec<(&'static str, String)> {
+        let mut out: Vec<(&'static str, String)> = self
+            .patterns
+            .iter()
+            .flat_map(|p| &p.shapes)
+            .map(|shape| match shape {
+                WordShape::Exact(s) => ("word", s.clone()),
+                WordShape::Prefix(s) => ("prefix", s.clone()),
+                WordShape::Suffix(s) => ("suffix", s.clone()),
+                WordShape::Contains(s) => ("contains", s.clone()),
+                WordShape::Lemma(s) => ("lemma", s.clone()),
+            })
+            .collect();
+        out.sort_by(|a, b| (&a.1, a.0).cmp(&(&b.1, b.0)));
+        out.dedup();
+        out
+    }
+
     fn add_pattern(&mut self, pattern: &WordPattern) -> PatternId {
         if let Some(&id) = self.pattern_ids.get(pattern) {
             return id;

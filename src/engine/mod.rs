@@ -123,6 +123,11 @@ impl Question {
 }
 
 impl<'a> Engine<'a> {
+    /// The literals the matcher looks words up by (see [`TermSet::literals`]).
+    pub fn literals(&self) -> Vec<(&'static str, String)> {
+        self.terms.literals()
+    }
+
     /// Compiles every rule of `codebook`.
     pub fn new(codebook: &'a Codebook, options: EngineOptions) -> Engine<'a> {
         let mut terms = TermSet::default();

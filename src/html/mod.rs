@@ -6,6 +6,7 @@
 //! [`charts`], which escapes its text itself.
 
 pub mod charts;
+pub mod png;
 pub mod provenance;
 
 use std::collections::BTreeMap;
