@@ -10,10 +10,36 @@ use crate::output::{Table, Value};
 /// `document,segment,turn,paragraph,speaker,role,start,end,timestamp,end_timestamp,text` then one column
 /// per attribute (sorted by name; empty where a document lacks it).
 pub fn segments_table(documents: &[Document]) -> Table {
-    let attributes: BTreeSet<&str> = documents
+    segments_table_with(documents, &segment_attributes(documents))
+}
+
+/// The attribute columns of the segments table of `documents`: every attribute name, sorted.
+pub fn segment_attributes(documents: &[Document]) -> BTreeSet<&str> {
+    documents
         .iter()
         .flat_map(|d| d.attributes.keys().map(String::as_str))
-        .collect();
+        .collect()
+}
+
+/// `segments.csv` of `documents` written one document at a time (the same bytes as the CSV
+/// of [`segments_table`], without holding the whole table).
+pub fn segments_csv(documents: &[Document], excel_safe: bool) -> Vec<u8> {
+    let attributes = segment_attributes(documents);
+    let mut out = segments_table_with(&[], &attributes)
+        .to_csv(excel_safe)
+        .into_bytes();
+    for doc in documents {
+        out.extend_from_slice(
+            segments_table_with(std::slice::from_ref(doc), &attributes)
+                .to_csv_rows(excel_safe)
+                .as_bytes(),
+        );
+    }
+    out
+}
+
+/// The segments table of `documents` with the attribute columns `attributes`.
+fn segments_table_with(documents: &[Document], attributes: &BTreeSet<&str>) -> Table {
     let mut headers: Vec<String> = crate::columns::SEGMENTS.map(str::to_owned).to_vec();
     headers.extend(attributes.iter().map(|a| (*a).to_owned()));
     let mut table = Table::new(headers);
@@ -32,7 +58,7 @@ pub fn segments_table(documents: &[Document]) -> Table {
                 s.end_timestamp.clone().unwrap_or_default().into(),
                 s.text.clone().into(),
             ];
-            row.extend(attribute_values(doc, &attributes));
+            row.extend(attribute_values(doc, attributes));
             table.rows.push(row);
         }
     }

@@ -91,7 +91,6 @@ pub fn run(args: CodeArgs) -> Result<ExitCode> {
         study,
     };
     let documents = &coded.corpus.documents;
-    let segments = tables::segments_table(documents);
     let mut codings = tables::codings_table(documents, &coded.codings);
     if let Some(path) = &args.input.model {
         add_scores(
@@ -100,7 +99,8 @@ pub fn run(args: CodeArgs) -> Result<ExitCode> {
             &crate::learn::Model::read(path, &coded.codebook)?,
         );
     }
-    let segments_csv = args.csv.csv(&segments);
+    // Written per document: a table of every segment's cells takes many times the text.
+    let segments_csv = tables::segments_csv(documents, args.csv.excel_safe);
     let codings_csv = args.csv.csv(&codings);
     segments_file.write(&segments_csv)?;
     codings_file.write(&codings_csv)?;
@@ -108,7 +108,7 @@ pub fn run(args: CodeArgs) -> Result<ExitCode> {
         vec![("segments.csv", segments_csv), ("codings.csv", codings_csv)];
     if let Some((segments_parquet, codings_parquet)) = &parquet_files {
         let (s, c) = (
-            segments.to_bytes(TableFormat::Parquet)?,
+            tables::segments_table(documents).to_bytes(TableFormat::Parquet)?,
             codings.to_bytes(TableFormat::Parquet)?,
         );
         segments_parquet.write(&s)?;
@@ -161,7 +161,7 @@ pub fn run(args: CodeArgs) -> Result<ExitCode> {
             "{} documents ({} skipped), {} segments ({} respondent, {} of them coded), {} codings",
             documents.len(),
             coded.corpus.skipped.len(),
-            segments.rows.len(),
+            documents.iter().map(|d| d.segments.len()).sum::<usize>(),
             respondent,
             coded_segments,
             codings.rows.len()

@@ -178,6 +178,15 @@ impl Table {
     /// The table as CSV; `excel_safe` passes every header and text cell through
     /// [`excel_safe`] (numbers are left alone: a spreadsheet reads `-3` as a number).
     pub fn to_csv(&self, excel_safe: bool) -> String {
+        self.csv_text(excel_safe, true)
+    }
+
+    /// The rows as CSV without the header row, to append to CSV written before.
+    pub fn to_csv_rows(&self, excel_safe: bool) -> String {
+        self.csv_text(excel_safe, false)
+    }
+
+    fn csv_text(&self, excel_safe: bool, header: bool) -> String {
         let text = |s: &str| {
             if excel_safe {
                 self::excel_safe(s).into_owned()
@@ -190,8 +199,9 @@ impl Table {
             number => number.render(),
         };
         let mut writer = csv::Writer::from_writer(Vec::new());
-        let written = writer
-            .write_record(self.headers.iter().map(|h| text(h)))
+        let written = header
+            .then(|| writer.write_record(self.headers.iter().map(|h| text(h))))
+            .unwrap_or(Ok(()))
             .and_then(|()| {
                 self.rows
                     .iter()
