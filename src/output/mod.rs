@@ -199,14 +199,16 @@ impl Table {
             number => number.render(),
         };
         let mut writer = csv::Writer::from_writer(Vec::new());
-        let written = header
-            .then(|| writer.write_record(self.headers.iter().map(|h| text(h))))
-            .unwrap_or(Ok(()))
-            .and_then(|()| {
-                self.rows
-                    .iter()
-                    .try_for_each(|row| writer.write_record(row.iter().map(cell)))
-            });
+        let headers = if header {
+            writer.write_record(self.headers.iter().map(|h| text(h)))
+        } else {
+            Ok(())
+        };
+        let written = headers.and_then(|()| {
+            self.rows
+                .iter()
+                .try_for_each(|row| writer.write_record(row.iter().map(cell)))
+        });
         written.expect("writing CSV to memory cannot fail");
         let bytes = writer
             .into_inner()
