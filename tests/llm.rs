@@ -325,24 +325,27 @@ fn broken_and_late_answers_are_dropped_and_reported_and_asked_again_next_time() 
     assert_eq!(server.requests().len(), asked + 1);
 }
 
+/// `thema code` of one sample with `--llm URL --llm-model MODEL`, which must fail: its
+/// standard error, checked to be one line.
+fn refused(url: &str, model: &str, out: &Path) -> String {
+    let output = thema()
+        .args(["code", "samples/en-01-amsterdam.txt", "--llm", url])
+        .args(["--llm-model", model, "--out", path(out)])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    stderr
+}
+
 #[test]
 fn servers_off_this_machine_and_servers_not_running_are_refused_with_one_line() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     // 192.0.2.0/24 is reserved for documentation: were a connection tried, it would hang
     // until the timeout, not fail at once.
-    let output = thema()
-        .args([
-            "code",
-            "samples/en-01-amsterdam.txt",
-            "--llm",
-            "http://192.0.2.7:8080/v1",
-        ])
-        .args(["--llm-model", "m", "--out", path(&out)])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = refused("http://192.0.2.7:8080/v1", "m", &out);
     assert!(
         stderr.contains("is not this machine") && stderr.contains("--llm-allow-remote"),
         "{stderr}"
@@ -354,30 +357,15 @@ fn servers_off_this_machine_and_servers_not_running_are_refused_with_one_line() 
         .local_addr()
         .unwrap()
         .port();
-    let output = thema()
-        .args(["code", "samples/en-01-amsterdam.txt", "--llm"])
-        .arg(format!("http://127.0.0.1:{port}/v1"))
-        .args(["--llm-model", "m", "--out", path(&out)])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = refused(&format!("http://127.0.0.1:{port}/v1"), "m", &out);
     assert!(stderr.contains("no model server answers"), "{stderr}");
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
     // A model the server does not have: one line, after one request.
     let server = FakeServer::start(Box::new(three_word_answers));
-    let output = thema()
-        .args(["code", "samples/en-01-amsterdam.txt", "--llm", &server.url])
-        .args(["--llm-model", "no-such-model", "--out", path(&out)])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = refused(&server.url, "no-such-model", &out);
     assert!(
         stderr.contains("model \"no-such-model\" not found") && stderr.contains("--llm-model"),
         "{stderr}"
     );
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert_eq!(server.requests().len(), 1);
 }
 
