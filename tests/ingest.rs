@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 mod common;
-use common::thema;
+use common::{stdout_of, thema};
 
 use thema::corpus::{Document, Role};
 use thema::ingest::turns::parse_label;
@@ -543,18 +543,12 @@ fn symbolic_links_are_passed_over_with_a_message_unless_followed_and_a_loop_is_a
         stderr.contains("a symbolic link back to") && stderr.contains("loop"),
         "{stderr}"
     );
-    let out = thema()
-        .arg("ingest")
-        .arg(&inner)
-        .args(["--follow", "--keep-going"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = stdout_of(&[
+        "ingest",
+        inner.to_str().unwrap(),
+        "--follow",
+        "--keep-going",
+    ]);
     assert!(
         stdout.contains("a.txt") && stdout.contains("b.txt"),
         "{stdout}"

@@ -137,19 +137,12 @@ fn verified_suggestions_become_codings_and_a_rerun_makes_no_request() {
     let out = dir.path().join("out");
     let log = dir.path().join("dropped.csv");
     let run = |force: bool| {
-        let mut cmd = thema();
-        cmd.args(["code", "samples/en-01-amsterdam.txt", "--llm", &server.url])
-            .args(["--llm-log", path(&log), "--out", path(&out)]);
+        let mut args = vec!["code", "samples/en-01-amsterdam.txt", "--llm", &server.url];
+        args.extend(["--llm-log", path(&log), "--out", path(&out)]);
         if force {
-            cmd.arg("--force");
+            args.push("--force");
         }
-        let output = cmd.output().unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8(output.stdout).unwrap()
+        stdout_of(&args)
     };
     let summary = run(false);
     let requests = server.requests();
@@ -305,23 +298,18 @@ fn broken_and_late_answers_are_dropped_and_reported_and_asked_again_next_time() 
     // The malformed answer is cached (a rerun gives the same result); the missing one is
     // asked again.
     let asked = server.requests().len();
-    let output = thema()
-        .args(["code", "samples/en-02-rotterdam.txt", "--llm", &server.url])
-        .args([
-            "--llm-model",
-            "fake-model",
-            "--out",
-            path(&out),
-            "--force",
-            "-q",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    stdout_of(&[
+        "code",
+        "samples/en-02-rotterdam.txt",
+        "--llm",
+        &server.url,
+        "--llm-model",
+        "fake-model",
+        "--out",
+        path(&out),
+        "--force",
+        "-q",
+    ]);
     assert_eq!(server.requests().len(), asked + 1);
 }
 
