@@ -682,6 +682,22 @@ fn a_few_bad_bytes_in_utf8_text_are_repaired_with_a_warning_naming_file_and_line
             "{stderr}"
         );
     }
+    let strict = thema()
+        .arg("ingest")
+        .arg(&file)
+        .args(["--format", "csv", "--strict-encoding"])
+        .output()
+        .unwrap();
+    assert_eq!(strict.status.code(), Some(1));
+    assert!(strict.stdout.is_empty());
+    let stderr = String::from_utf8(strict.stderr).unwrap();
+    assert!(
+        stderr.contains(&format!(
+            "{}: 1 byte is not UTF-8 (line 4: 1)",
+            file.display()
+        )) && stderr.contains("--strict-encoding"),
+        "{stderr}"
+    );
 }
 
 /// The cells of CSV text that start like a spreadsheet formula (`=`, `+`, `-`, `@`, tab or

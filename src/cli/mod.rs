@@ -172,6 +172,10 @@ pub struct InputArgs {
     /// error); without it each link is reported and passed over.
     #[arg(long)]
     pub follow: bool,
+    /// Refuse a UTF-8 file with bytes that are not UTF-8 instead of reading each such byte
+    /// as its Windows-1252 character with a warning.
+    #[arg(long)]
+    pub strict_encoding: bool,
     /// Tables of turns (CSV, TSV, JSON Lines): the text column [default: text].
     #[arg(long, value_name = "NAME")]
     pub text_col: Option<String>,
@@ -356,6 +360,7 @@ impl InputArgs {
             attributes: self.attribute_files(&study),
             keep_going: self.keep_going,
             follow: self.follow,
+            strict_encoding: self.strict_encoding,
             columns: crate::ingest::TableColumns {
                 text: self.text_col.clone(),
                 speaker: self.speaker_col.clone(),

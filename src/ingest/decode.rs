@@ -28,6 +28,20 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, String> {
     })
 }
 
+/// Decodes a transcript's bytes as [`decode`] does; with `strict`, a UTF-8 file with bytes
+/// that are not UTF-8 is an error (the repair's warning says where they are) instead of
+/// being repaired.
+pub fn decode_input(bytes: &[u8], strict: bool) -> Result<Decoded, String> {
+    let decoded = decode(bytes)?;
+    if strict && decoded.encoding.ends_with("repaired)") {
+        return Err(format!(
+            "{} (--strict-encoding: the file is refused; without it the bytes are repaired)",
+            decoded.warnings.join("; ")
+        ));
+    }
+    Ok(decoded)
+}
+
 /// Text decoded as it stands in the file: line ends and composition untouched, only the
 /// byte-order mark taken off (the encoding's name says whether there was one).
 #[derive(Debug)]

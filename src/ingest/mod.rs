@@ -39,6 +39,8 @@ pub struct IngestOptions {
     pub keep_going: bool,
     /// Follow symbolic links inside input folders.
     pub follow: bool,
+    /// Refuse UTF-8 files with bytes that are not UTF-8 instead of repairing them.
+    pub strict_encoding: bool,
     /// Column names of tables of turns.
     pub columns: TableColumns,
 }
@@ -311,7 +313,8 @@ pub fn read_file(file: &InputFile, options: &IngestOptions) -> Result<FileRead> 
             vec![doc]
         }
         Kind::Text => {
-            let decoded = decode::decode(&bytes).map_err(|m| Error::input(path, m))?;
+            let decoded = decode::decode_input(&bytes, options.strict_encoding)
+                .map_err(|m| Error::input(path, m))?;
             let mut doc = from_labelled_text(
                 path,
                 decoded.text,
@@ -323,7 +326,8 @@ pub fn read_file(file: &InputFile, options: &IngestOptions) -> Result<FileRead> 
             vec![doc]
         }
         Kind::Vtt | Kind::Srt => {
-            let decoded = decode::decode(&bytes).map_err(|m| Error::input(path, m))?;
+            let decoded = decode::decode_input(&bytes, options.strict_encoding)
+                .map_err(|m| Error::input(path, m))?;
             let parsed = if kind == Kind::Vtt {
                 vtt::parse_vtt(&decoded.text)
             } else {
@@ -361,7 +365,8 @@ pub fn read_file(file: &InputFile, options: &IngestOptions) -> Result<FileRead> 
             }]
         }
         Kind::Table(table_kind) => {
-            let decoded = decode::decode(&bytes).map_err(|m| Error::input(path, m))?;
+            let decoded = decode::decode_input(&bytes, options.strict_encoding)
+                .map_err(|m| Error::input(path, m))?;
             // In folders, tables without a text column (attributes, codings) and the tables
             // thema writes (a `thema-out` or sample folder among the inputs) are not
             // transcripts.
