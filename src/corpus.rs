@@ -67,6 +67,22 @@ impl Format {
             Format::JsonLines => "jsonl",
         }
     }
+
+    /// The format [`Format::as_str`] names.
+    pub fn from_name(name: &str) -> Option<Format> {
+        [
+            Format::PlainText,
+            Format::WebVtt,
+            Format::Srt,
+            Format::Docx,
+            Format::Odt,
+            Format::Csv,
+            Format::Tsv,
+            Format::JsonLines,
+        ]
+        .into_iter()
+        .find(|f| f.as_str() == name)
+    }
 }
 
 /// One unit of coding: a paragraph of a speaker turn.

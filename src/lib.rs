@@ -11,6 +11,9 @@ pub mod cli;
 pub mod codebook;
 pub mod columns;
 pub mod corpus;
+/// Coded datasets in parts (Parquet), written by `thema code --format dataset` and read by
+/// every analysis with `--coded DIR`.
+pub mod dataset;
 pub mod engine;
 pub mod error;
 pub mod html;

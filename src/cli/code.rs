@@ -34,9 +34,14 @@ pub struct CodeArgs {
     /// Replace existing output files.
     #[arg(long)]
     force: bool,
-    /// Write the tables as CSV, or also as Parquet (segments.parquet, codings.parquet).
+    /// Write the tables as CSV, also as Parquet (segments.parquet, codings.parquet), or as
+    /// a part of a Parquet dataset.
     #[arg(long, value_enum, default_value = "csv")]
     format: CodeFormat,
+    /// With --format dataset: add this run as the next part of the dataset in DIR (coded
+    /// with the same codebook; documents it already holds are refused).
+    #[arg(long)]
+    append: bool,
     #[command(flatten)]
     csv: super::CsvArgs,
     #[command(flatten)]
@@ -50,18 +55,45 @@ enum CodeFormat {
     Csv,
     /// The CSV files plus segments.parquet and codings.parquet.
     Parquet,
+    /// A dataset in parts: DIR/{documents,attributes,segments,codings}/part-NNNNN.parquet,
+    /// DIR/runs/part-NNNNN.json and the index DIR/dataset.json; analyses read it with
+    /// `--coded DIR`.
+    Dataset,
+}
+
+/// Where `thema code` writes: the tables and manifest in the output folder, or the next
+/// part of a dataset.
+enum Planned {
+    Files {
+        segments: OutputFile,
+        codings: OutputFile,
+        manifest: OutputFile,
+        parquet: Option<(OutputFile, OutputFile)>,
+    },
+    Dataset,
 }
 
 pub fn run(args: CodeArgs) -> Result<ExitCode> {
-    let segments_file = OutputFile::check(&args.out.join("segments.csv"), args.force)?;
-    let codings_file = OutputFile::check(&args.out.join("codings.csv"), args.force)?;
-    let manifest_file = OutputFile::check(&args.out.join(MANIFEST_FILE), args.force)?;
-    let parquet_files = match args.format {
-        CodeFormat::Csv => None,
-        CodeFormat::Parquet => Some((
-            OutputFile::check(&args.out.join("segments.parquet"), args.force)?,
-            OutputFile::check(&args.out.join("codings.parquet"), args.force)?,
-        )),
+    if args.append && args.format != CodeFormat::Dataset {
+        return Err(crate::Error::Usage(
+            "--append adds a part to a dataset: give --format dataset".into(),
+        ));
+    }
+    let planned = if args.format == CodeFormat::Dataset {
+        Planned::Dataset
+    } else {
+        Planned::Files {
+            segments: OutputFile::check(&args.out.join("segments.csv"), args.force)?,
+            codings: OutputFile::check(&args.out.join("codings.csv"), args.force)?,
+            manifest: OutputFile::check(&args.out.join(MANIFEST_FILE), args.force)?,
+            parquet: match args.format {
+                CodeFormat::Parquet => Some((
+                    OutputFile::check(&args.out.join("segments.parquet"), args.force)?,
+                    OutputFile::check(&args.out.join("codings.parquet"), args.force)?,
+                )),
+                _ => None,
+            },
+        }
     };
     let llm_log = match &args.llm.llm_log {
         Some(path) => Some(OutputFile::check(path, args.force)?),
@@ -69,6 +101,19 @@ pub fn run(args: CodeArgs) -> Result<ExitCode> {
     };
     let (corpus, study) = args.input.read()?;
     let codebook = args.input.codebook(&study)?;
+    let dataset = match planned {
+        Planned::Dataset => {
+            let plan = crate::dataset::Plan::new(
+                &args.out,
+                crate::dataset::codebook_id(&codebook)?,
+                args.append,
+                args.force,
+            )?;
+            plan.refuse_held(&corpus.documents)?;
+            Some(plan)
+        }
+        Planned::Files { .. } => None,
+    };
     let llm = args.llm.settings(study.llm.as_ref(), &args.out)?;
     let (codings, llm_run) = match &llm {
         Some(settings) => {
@@ -99,47 +144,83 @@ pub fn run(args: CodeArgs) -> Result<ExitCode> {
             &crate::learn::Model::read(path, &coded.codebook)?,
         );
     }
-    // Written per document: a table of every segment's cells takes many times the text.
-    let segments_csv = tables::segments_csv(documents, args.csv.excel_safe);
-    let codings_csv = args.csv.csv(&codings);
-    segments_file.write(&segments_csv)?;
-    codings_file.write(&codings_csv)?;
-    let mut written: Vec<(&str, Vec<u8>)> =
-        vec![("segments.csv", segments_csv), ("codings.csv", codings_csv)];
-    if let Some((segments_parquet, codings_parquet)) = &parquet_files {
-        let (s, c) = (
-            tables::segments_table(documents).to_bytes(TableFormat::Parquet)?,
-            codings.to_bytes(TableFormat::Parquet)?,
-        );
-        segments_parquet.write(&s)?;
-        codings_parquet.write(&c)?;
-        written.extend([("segments.parquet", s), ("codings.parquet", c)]);
-    }
-    let format = match args.format {
-        CodeFormat::Csv => "csv",
-        CodeFormat::Parquet => "parquet",
-    };
-    let outputs: Vec<(&str, &[u8])> = written.iter().map(|(n, b)| (*n, b.as_slice())).collect();
-    let mut manifest = Manifest::collect(
-        &coded.codebook,
-        documents,
-        &coded.codings.iter().map(Vec::len).collect::<Vec<_>>(),
-        &args.input.extra_files(&coded.study),
-        args.input.run_options(&coded.study, format),
-        &outputs,
-        &coded.corpus.skipped,
-    )?;
-    if let (Some(settings), Some(run)) = (&llm, &llm_run) {
-        manifest.llm = Some(super::llm::record(settings, run, args.llm.llm_with_rules));
-        if let Some(file) = &llm_log {
-            file.write(
-                &args
-                    .csv
-                    .csv(&crate::llm::log_table(documents, &run.dropped)),
-            )?;
+    let manifest_of = |outputs: &[(&str, &[u8])], format: &str| -> Result<String> {
+        let mut manifest = Manifest::collect(
+            &coded.codebook,
+            documents,
+            &coded.codings.iter().map(Vec::len).collect::<Vec<_>>(),
+            &args.input.extra_files(&coded.study),
+            args.input.run_options(&coded.study, format),
+            outputs,
+            &coded.corpus.skipped,
+        )?;
+        if let (Some(settings), Some(run)) = (&llm, &llm_run) {
+            manifest.llm = Some(super::llm::record(settings, run, args.llm.llm_with_rules));
         }
+        Ok(manifest.to_json())
+    };
+    let wrote = match (planned, dataset) {
+        (_, Some(plan)) => {
+            let part = plan.part().to_owned();
+            plan.write(documents, &codings, |written| {
+                let outputs: Vec<(&str, &[u8])> = written
+                    .iter()
+                    .map(|(n, b)| (n.as_str(), b.as_slice()))
+                    .collect();
+                manifest_of(&outputs, "dataset")
+            })?;
+            format!(
+                "wrote {part} of the dataset {} ({} documents); analyse it with --coded {}",
+                args.out.display(),
+                documents.len(),
+                args.out.display()
+            )
+        }
+        (
+            Planned::Files {
+                segments,
+                codings: codings_file,
+                manifest,
+                parquet,
+            },
+            None,
+        ) => {
+            // Written per document: a table of every segment's cells takes many times the text.
+            let segments_csv = tables::segments_csv(documents, args.csv.excel_safe);
+            let codings_csv = args.csv.csv(&codings);
+            segments.write(&segments_csv)?;
+            codings_file.write(&codings_csv)?;
+            let mut written: Vec<(&str, Vec<u8>)> =
+                vec![("segments.csv", segments_csv), ("codings.csv", codings_csv)];
+            if let Some((segments_parquet, codings_parquet)) = &parquet {
+                let (s, c) = (
+                    tables::segments_table(documents).to_bytes(TableFormat::Parquet)?,
+                    codings.to_bytes(TableFormat::Parquet)?,
+                );
+                segments_parquet.write(&s)?;
+                codings_parquet.write(&c)?;
+                written.extend([("segments.parquet", s), ("codings.parquet", c)]);
+            }
+            let format = if parquet.is_some() { "parquet" } else { "csv" };
+            let outputs: Vec<(&str, &[u8])> =
+                written.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+            manifest.write(manifest_of(&outputs, format)?.as_bytes())?;
+            format!(
+                "wrote {}, {} and {}",
+                segments.path.display(),
+                codings_file.path.display(),
+                manifest.path.display()
+            )
+        }
+        (Planned::Dataset, None) => unreachable!("a dataset run has a plan"),
+    };
+    if let (Some(file), Some(run)) = (&llm_log, &llm_run) {
+        file.write(
+            &args
+                .csv
+                .csv(&crate::llm::log_table(documents, &run.dropped)),
+        )?;
     }
-    manifest_file.write(manifest.to_json().as_bytes())?;
     if !args.input.quiet {
         let respondent: usize = documents
             .iter()
@@ -170,12 +251,7 @@ pub fn run(args: CodeArgs) -> Result<ExitCode> {
         if let (Some(settings), Some(run)) = (&llm, &llm_run) {
             println!("{}", super::llm::summary(settings, run));
         }
-        println!(
-            "wrote {}, {} and {}",
-            segments_file.path.display(),
-            codings_file.path.display(),
-            manifest_file.path.display()
-        );
+        println!("{wrote}");
     }
     if let Some(run) = &llm_run {
         let unanswered = super::llm::unanswered(run);

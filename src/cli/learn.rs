@@ -92,7 +92,7 @@ pub fn run(args: LearnArgs) -> Result<ExitCode> {
     let model_file = OutputFile::check(output, args.force)?;
     let (corpus, study) = args.input.read()?;
     let codebook = args.input.codebook(&study)?;
-    let rules = args.input.code_with_rules(&corpus, &codebook);
+    let rules = args.input.code_with_rules(&corpus, &codebook)?;
     let read = super::read_codings_files(&args.codings, &corpus, &codebook, args.overlap)?;
     super::print_notes(args.input.quiet, &read.notes);
     let set = TrainingSet::new(&corpus.documents, &rules, &read.codings, &codebook);

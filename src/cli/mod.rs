@@ -176,6 +176,10 @@ pub struct InputArgs {
     /// as its Windows-1252 character with a warning.
     #[arg(long)]
     pub strict_encoding: bool,
+    /// Read a coded dataset (`thema code --format dataset -o DIR`) instead of transcripts:
+    /// its documents and codings, all parts as one, without coding again.
+    #[arg(long, value_name = "DIR", conflicts_with = "inputs")]
+    pub coded: Option<PathBuf>,
     /// Tables of turns (CSV, TSV, JSON Lines): the text column [default: text].
     #[arg(long, value_name = "NAME")]
     pub text_col: Option<String>,
@@ -345,6 +349,21 @@ impl InputArgs {
     /// Reads the inputs and prints at most `shown` document warnings (all with `None`).
     pub fn read_showing(&self, shown: Option<usize>) -> Result<(Corpus, Study)> {
         let study = Study::load(Path::new("."))?;
+        let filters = self
+            .filters
+            .iter()
+            .map(|f| crate::analysis::parse_filter(f))
+            .collect::<Result<Vec<_>>>()?;
+        if let Some(dir) = &self.coded {
+            let read = crate::dataset::read(dir)?;
+            let mut corpus = Corpus {
+                documents: read.documents,
+                coded: Some(read.coded),
+                ..Corpus::default()
+            };
+            filter_corpus(&mut corpus, &filters)?;
+            return Ok((corpus, study));
+        }
         let inputs = self.inputs(&study);
         if inputs.is_empty() {
             return Err(Error::Usage(
@@ -368,11 +387,6 @@ impl InputArgs {
                 time: self.time_col.clone(),
             },
         };
-        let filters = self
-            .filters
-            .iter()
-            .map(|f| crate::analysis::parse_filter(f))
-            .collect::<Result<Vec<_>>>()?;
         let (files, missing) = crate::ingest::discover(&inputs, self.keep_going, self.follow)?;
         let total: u64 = files.iter().map(|f| f.size).sum();
         let progress = Progress::new(self.quiet, "reading", total, files.len());
@@ -381,16 +395,7 @@ impl InputArgs {
         })?;
         progress.finish();
         corpus.skipped.splice(0..0, missing);
-        if !filters.is_empty() {
-            let all: std::collections::BTreeSet<String> =
-                corpus.documents.iter().map(|d| d.id.clone()).collect();
-            corpus.documents =
-                crate::analysis::filter_documents(std::mem::take(&mut corpus.documents), &filters)?;
-            corpus.left_out = all;
-            for doc in &corpus.documents {
-                corpus.left_out.remove(&doc.id);
-            }
-        }
+        filter_corpus(&mut corpus, &filters)?;
         if !self.quiet {
             print_warnings(&corpus, shown.unwrap_or(usize::MAX));
         }
@@ -485,7 +490,7 @@ impl InputArgs {
     /// Codes the documents of `corpus` with `codebook`, showing progress on long runs, and
     /// adds the codings of `--model` (or, with `--model-only`, has only those).
     pub fn code(&self, corpus: &Corpus, codebook: &Codebook) -> Result<Vec<Vec<Coding>>> {
-        let mut codings = self.code_with_rules(corpus, codebook);
+        let mut codings = self.code_with_rules(corpus, codebook)?;
         if let Some(path) = &self.model {
             let model = crate::learn::Model::read(path, codebook)?;
             for (d, (doc, rules)) in corpus.documents.iter().zip(&mut codings).enumerate() {
@@ -501,8 +506,16 @@ impl InputArgs {
         Ok(codings)
     }
 
-    /// Codes the documents of `corpus` with the rules of `codebook` only.
-    pub fn code_with_rules(&self, corpus: &Corpus, codebook: &Codebook) -> Vec<Vec<Coding>> {
+    /// Codes the documents of `corpus` with the rules of `codebook` only; a coded dataset's
+    /// documents keep the codings they came with.
+    pub fn code_with_rules(
+        &self,
+        corpus: &Corpus,
+        codebook: &Codebook,
+    ) -> Result<Vec<Vec<Coding>>> {
+        if let Some(coded) = &corpus.coded {
+            return coded.codings_of(&corpus.documents, codebook);
+        }
         let engine = Engine::new(
             codebook,
             EngineOptions {
@@ -513,8 +526,24 @@ impl InputArgs {
         let progress = Progress::new(self.quiet, "coding", total, corpus.documents.len());
         let codings = engine.code_all(&corpus.documents, &|bytes| progress.advance(bytes));
         progress.finish();
-        codings
+        Ok(codings)
     }
+}
+
+/// Keeps the documents `--where` selects, noting the ids of the others.
+fn filter_corpus(corpus: &mut Corpus, filters: &[(String, String)]) -> Result<()> {
+    if filters.is_empty() {
+        return Ok(());
+    }
+    let all: std::collections::BTreeSet<String> =
+        corpus.documents.iter().map(|d| d.id.clone()).collect();
+    corpus.documents =
+        crate::analysis::filter_documents(std::mem::take(&mut corpus.documents), filters)?;
+    corpus.left_out = all;
+    for doc in &corpus.documents {
+        corpus.left_out.remove(&doc.id);
+    }
+    Ok(())
 }
 
 /// Reads codings files against the corpus, passing over the rows of documents `--where`

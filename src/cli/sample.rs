@@ -94,7 +94,7 @@ fn uncertain(args: &SampleArgs, n: usize) -> Result<ExitCode> {
     let (corpus, study) = args.input.read()?;
     let codebook = args.input.codebook(&study)?;
     let model = crate::learn::Model::read(model_path, &codebook)?;
-    let rules = args.input.code_with_rules(&corpus, &codebook);
+    let rules = args.input.code_with_rules(&corpus, &codebook)?;
     let documents = &corpus.documents;
     // Documents the model learned from are coded already.
     let trained: std::collections::BTreeSet<&str> =

@@ -61,6 +61,8 @@ pub struct Corpus {
     pub warnings: Vec<String>,
     /// Ids of documents read but left out of the analysis (`--where`).
     pub left_out: std::collections::BTreeSet<String>,
+    /// Codings that came with the documents: a coded dataset read with `--coded`.
+    pub coded: Option<crate::dataset::Coded>,
 }
 
 /// A file to read, and whether the user named it (rather than it being found in a folder).
