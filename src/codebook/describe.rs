@@ -274,6 +274,7 @@ pub fn language_facets(lists: &LanguageLists) -> Vec<Facet> {
         ("not_negation", &lists.not_negation),
         ("not_hypothetical", &lists.not_hypothetical),
         ("respondent", &lists.respondent),
+        ("respondent_objects", &lists.respondent_objects),
         ("passive", &lists.passive),
         ("organisation", &lists.organisation),
         ("third_party", &lists.third_party),

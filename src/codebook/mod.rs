@@ -67,6 +67,10 @@ pub struct LanguageLists {
     pub not_hypothetical: Vec<Term>,
     /// The respondent as the subject of a clause ("ik", "we", "I").
     pub respondent: Vec<Term>,
+    /// Other words for the respondent: objects and possessives ("me", "mijn", "us"). A
+    /// clause with one of them, or with a `respondent` word, is the respondent's and ends a
+    /// third party's story.
+    pub respondent_objects: Vec<Term>,
     /// Passive phrases in which the respondent is not the one acting ("ik werd", "I was").
     pub passive: Vec<Term>,
     /// Organisations and their workers as actors ("de gemeente", "iemand van", "the council").

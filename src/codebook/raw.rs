@@ -67,6 +67,8 @@ struct RawLanguage {
     #[serde(default)]
     respondent: Vec<String>,
     #[serde(default)]
+    respondent_objects: Vec<String>,
+    #[serde(default)]
     passive: Vec<String>,
     #[serde(default)]
     organisation: Vec<String>,
@@ -250,6 +252,7 @@ pub(super) fn parse(path: &Path, source: &str) -> Result<Codebook> {
                 not_negation: terms(&lists.not_negation)?,
                 not_hypothetical: terms(&lists.not_hypothetical)?,
                 respondent: terms(&lists.respondent)?,
+                respondent_objects: terms(&lists.respondent_objects)?,
                 passive: terms(&lists.passive)?,
                 organisation: terms(&lists.organisation)?,
                 third_party: terms(&lists.third_party)?,

@@ -36,6 +36,9 @@ pub struct Analysis {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Discourse {
     last_referent: Option<Agent>,
+    /// Whether a third party's story is being told: from a clause whose actor is a third
+    /// party (or a question about one) until a clause that names the respondent.
+    story: bool,
 }
 
 impl Discourse {
@@ -45,6 +48,13 @@ impl Discourse {
             let marks = marks(scan, lang);
             if let Some(last) = marks.iter().rev().find_map(|(_, m)| m.referent()) {
                 self.last_referent = Some(last);
+                // "Je vertelde iets over een buurvrouw?": the answer tells her story; advice
+                // asked for others ("Wat zou u andere ouders aanraden?") is the respondent's.
+                let wish = lang
+                    .wish_questions
+                    .iter()
+                    .any(|&t| !scan.occurrences(t).is_empty());
+                self.story = last == Agent::ThirdParty && !wish;
             }
         }
     }
@@ -228,7 +238,29 @@ pub fn analyse(
             Some((s, quoted)) if s == sentence => quoted || agent[c] != Some(Agent::Respondent),
             _ => false,
         };
-        if agent[c] == Some(Agent::ThirdParty) || in_story {
+        // A third party's story goes on over the next clauses and sentences of the turn
+        // ("Mijn buurvrouw kreeg een brief. Ze was er blij mee.") until the respondent is
+        // named again.
+        // ("mijn" in "mijn zus" names the sister, not the respondent.)
+        let names_respondent = lang
+            .respondent
+            .iter()
+            .chain(&lang.respondent_objects)
+            .flat_map(|&t| scan.occurrences(t))
+            .filter(|o| (start..end).contains(&o.first()))
+            .any(|o| {
+                !lang
+                    .third_party
+                    .iter()
+                    .flat_map(|&t| scan.occurrences(t))
+                    .any(|p| p.overlaps(o))
+            });
+        if agent[c] == Some(Agent::ThirdParty) {
+            discourse.story = !names_respondent;
+        } else if names_respondent {
+            discourse.story = false;
+        }
+        if agent[c] == Some(Agent::ThirdParty) || in_story || discourse.story {
             third_party[start..end].fill(true);
         }
         if agent[c] == Some(Agent::ThirdParty)
