@@ -96,7 +96,8 @@ enum Command {
         mut_arg("attributes", |a| a.hide(true)),
         mut_arg("code_interviewer", |a| a.hide(true)),
         mut_arg("model", |a| a.hide(true)),
-        mut_arg("model_only", |a| a.hide(true))
+        mut_arg("model_only", |a| a.hide(true)),
+        mut_arg("coded", |a| a.hide(true))
     )]
     Pseudonymise(pseudonymise::PseudonymiseArgs),
 }

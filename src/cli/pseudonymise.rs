@@ -66,6 +66,11 @@ pub struct PseudonymiseArgs {
 }
 
 pub fn run(args: PseudonymiseArgs) -> Result<ExitCode> {
+    if args.input.coded.is_some() {
+        return Err(crate::Error::Usage(
+            "pseudonymise works on transcript files, not on a coded dataset (--coded)".into(),
+        ));
+    }
     check_apart(&args.key, &args.out, "the key")?;
     if let Some(review) = &args.review {
         check_apart(review, &args.out, "the review file")?;
