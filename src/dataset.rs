@@ -326,12 +326,12 @@ pub struct Read {
 }
 
 /// The codings of a dataset's documents and the codebook they were coded with.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Coded {
     /// The dataset folder.
     pub dir: PathBuf,
     /// The codebook of the index.
-    pub codebook: Option<CodebookId>,
+    pub codebook: CodebookId,
     /// The codings of each document, keyed by document id.
     pub codings: BTreeMap<String, Vec<Coding>>,
 }
@@ -345,9 +345,8 @@ impl Coded {
         codebook: &crate::codebook::Codebook,
     ) -> Result<Vec<Vec<Coding>>> {
         let used = codebook_id(codebook)?;
-        if let Some(coded) = &self.codebook
-            && coded.sha256 != used.sha256
-        {
+        let coded = &self.codebook;
+        if coded.sha256 != used.sha256 {
             return Err(Error::input(
                 self.dir.join(INDEX_FILE),
                 format!(
@@ -524,7 +523,7 @@ pub fn read(dir: &Path) -> Result<Read> {
         documents,
         coded: Coded {
             dir: dir.to_owned(),
-            codebook: Some(index.codebook),
+            codebook: index.codebook,
             codings,
         },
     })

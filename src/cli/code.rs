@@ -71,6 +71,8 @@ enum Planned {
         parquet: Option<(OutputFile, OutputFile)>,
     },
     Dataset,
+    /// The next part of a dataset, once the codebook is known.
+    Part(crate::dataset::Plan),
 }
 
 pub fn run(args: CodeArgs) -> Result<ExitCode> {
@@ -101,7 +103,7 @@ pub fn run(args: CodeArgs) -> Result<ExitCode> {
     };
     let (corpus, study) = args.input.read()?;
     let codebook = args.input.codebook(&study)?;
-    let dataset = match planned {
+    let planned = match planned {
         Planned::Dataset => {
             let plan = crate::dataset::Plan::new(
                 &args.out,
@@ -110,9 +112,9 @@ pub fn run(args: CodeArgs) -> Result<ExitCode> {
                 args.force,
             )?;
             plan.refuse_held(&corpus.documents)?;
-            Some(plan)
+            Planned::Part(plan)
         }
-        Planned::Files { .. } => None,
+        files => files,
     };
     let llm = args.llm.settings(study.llm.as_ref(), &args.out)?;
     let (codings, llm_run) = match &llm {
@@ -159,8 +161,8 @@ pub fn run(args: CodeArgs) -> Result<ExitCode> {
         }
         Ok(manifest.to_json())
     };
-    let wrote = match (planned, dataset) {
-        (_, Some(plan)) => {
+    let wrote = match planned {
+        Planned::Part(plan) => {
             let part = plan.part().to_owned();
             plan.write(documents, &codings, |written| {
                 let outputs: Vec<(&str, &[u8])> = written
@@ -176,15 +178,12 @@ pub fn run(args: CodeArgs) -> Result<ExitCode> {
                 args.out.display()
             )
         }
-        (
-            Planned::Files {
-                segments,
-                codings: codings_file,
-                manifest,
-                parquet,
-            },
-            None,
-        ) => {
+        Planned::Files {
+            segments,
+            codings: codings_file,
+            manifest,
+            parquet,
+        } => {
             // Written per document: a table of every segment's cells takes many times the text.
             let segments_csv = tables::segments_csv(documents, args.csv.excel_safe);
             let codings_csv = args.csv.csv(&codings);
@@ -212,7 +211,11 @@ pub fn run(args: CodeArgs) -> Result<ExitCode> {
                 manifest.path.display()
             )
         }
-        (Planned::Dataset, None) => unreachable!("a dataset run has a plan"),
+        Planned::Dataset => {
+            return Err(crate::Error::Usage(
+                "internal: a dataset run without a plan".into(),
+            ));
+        }
     };
     if let (Some(file), Some(run)) = (&llm_log, &llm_run) {
         file.write(
