@@ -135,6 +135,18 @@ pub struct Document {
 }
 
 impl Document {
+    /// The document without its words (its text and every segment's emptied), for analyses
+    /// that only count: an archive's documents then fit in memory side by side.
+    pub fn without_text(mut self) -> Document {
+        self.text = String::new();
+        for s in &mut self.segments {
+            s.text = String::new();
+        }
+        self.segments.shrink_to_fit();
+        self.warnings = Vec::new();
+        self
+    }
+
     /// The number of speaker turns (the preamble not counted).
     pub fn turn_count(&self) -> usize {
         self.segments.iter().map(|s| s.turn).max().unwrap_or(0)

@@ -95,6 +95,23 @@ pub struct DocumentRecord {
     pub codings: usize,
 }
 
+impl DocumentRecord {
+    /// The record of `doc`, coded with `codings` codings.
+    pub fn of(doc: &Document, codings: usize) -> DocumentRecord {
+        DocumentRecord {
+            id: doc.id.clone(),
+            file: doc.path.display().to_string(),
+            segments: doc.segments.len(),
+            respondent_segments: doc
+                .segments
+                .iter()
+                .filter(|s| s.role == Role::Respondent)
+                .count(),
+            codings,
+        }
+    }
+}
+
 /// The options of a run that change what is read or coded.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RunOptions {
@@ -152,7 +169,34 @@ impl Manifest {
         skipped: &[String],
     ) -> Result<Manifest> {
         let provenance = Provenance::collect(codebook, documents, extra, &[], false)?;
-        Ok(Manifest {
+        Ok(Manifest::assemble(
+            codebook,
+            provenance,
+            documents
+                .iter()
+                .zip(codings)
+                .map(|(d, &n)| DocumentRecord::of(d, n))
+                .collect(),
+            options,
+            outputs
+                .iter()
+                .map(|(file, bytes)| FileHash::of(Path::new(file), bytes))
+                .collect(),
+            skipped,
+        ))
+    }
+
+    /// The manifest of a run whose inputs were hashed as they were read (`provenance`) and
+    /// whose outputs were hashed as they were written.
+    pub fn assemble(
+        codebook: &Codebook,
+        provenance: Provenance,
+        documents: Vec<DocumentRecord>,
+        options: RunOptions,
+        outputs: Vec<FileHash>,
+        skipped: &[String],
+    ) -> Manifest {
+        Manifest {
             thema: provenance.version,
             codebook: CodebookRecord {
                 name: codebook.name.clone(),
@@ -162,32 +206,11 @@ impl Manifest {
             },
             inputs: provenance.inputs,
             options,
-            outputs: outputs
-                .iter()
-                .map(|(file, bytes)| FileHash {
-                    path: (*file).to_owned(),
-                    bytes: bytes.len() as u64,
-                    sha256: sha256(bytes),
-                })
-                .collect(),
-            documents: documents
-                .iter()
-                .zip(codings)
-                .map(|(d, &n)| DocumentRecord {
-                    id: d.id.clone(),
-                    file: d.path.display().to_string(),
-                    segments: d.segments.len(),
-                    respondent_segments: d
-                        .segments
-                        .iter()
-                        .filter(|s| s.role == Role::Respondent)
-                        .count(),
-                    codings: n,
-                })
-                .collect(),
+            outputs,
+            documents,
             skipped: skipped.to_vec(),
             llm: None,
-        })
+        }
     }
 
     /// The manifest as pretty-printed JSON with a final newline.

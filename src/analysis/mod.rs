@@ -35,23 +35,7 @@ impl CodedCorpus<'_> {
     /// For each document, the segments carrying each code, with parents aggregating their
     /// children (a segment with `a.b` counts for `a` too).
     pub fn segments_by_code(&self) -> Vec<BTreeMap<&str, BTreeSet<usize>>> {
-        self.codings
-            .iter()
-            .map(|codings| {
-                let mut map: BTreeMap<&str, BTreeSet<usize>> = BTreeMap::new();
-                for coding in codings {
-                    let mut id = coding.code.as_str();
-                    loop {
-                        map.entry(id).or_default().insert(coding.segment);
-                        match id.rsplit_once('.') {
-                            Some((parent, _)) => id = parent,
-                            None => break,
-                        }
-                    }
-                }
-                map
-            })
-            .collect()
+        self.codings.iter().map(|c| code_segments(c)).collect()
     }
 
     /// Checks that some document has attribute `name` (see [`require_attribute`]).
@@ -80,17 +64,49 @@ pub fn parse_filter(text: &str) -> crate::Result<(String, String)> {
     }
 }
 
+/// The segments of one document's `codings` carrying each code, parents aggregating their
+/// children (a segment with `a.b` counts for `a` too).
+pub fn code_segments(codings: &[Coding]) -> BTreeMap<&str, BTreeSet<usize>> {
+    let mut map: BTreeMap<&str, BTreeSet<usize>> = BTreeMap::new();
+    for coding in codings {
+        let mut id = coding.code.as_str();
+        loop {
+            map.entry(id).or_default().insert(coding.segment);
+            match id.rsplit_once('.') {
+                Some((parent, _)) => id = parent,
+                None => break,
+            }
+        }
+    }
+    map
+}
+
 /// Keeps the documents whose attributes have all the `(attribute, value)` pairs. An
 /// attribute no document has, or a value no document has, is an error listing what there is.
 pub fn filter_documents(
     documents: Vec<Document>,
     filters: &[(String, String)],
 ) -> crate::Result<Vec<Document>> {
+    let attributes: Vec<&BTreeMap<String, String>> =
+        documents.iter().map(|d| &d.attributes).collect();
+    check_filters(&attributes, filters)?;
+    Ok(documents
+        .into_iter()
+        .filter(|d| passes_filters(&d.attributes, filters))
+        .collect())
+}
+
+/// Checks `--where` filters against the attributes of every document read: an attribute
+/// no document has, or a value no document has, is an error listing what there is.
+pub fn check_filters(
+    attributes: &[&BTreeMap<String, String>],
+    filters: &[(String, String)],
+) -> crate::Result<()> {
     for (attr, value) in filters {
-        require_attribute(&documents, attr)?;
-        let values: BTreeSet<&str> = documents
+        require_attribute_of(attributes.iter().copied(), attr)?;
+        let values: BTreeSet<&str> = attributes
             .iter()
-            .filter_map(|d| d.attributes.get(attr).map(String::as_str))
+            .filter_map(|a| a.get(attr).map(String::as_str))
             .collect();
         if !values.contains(value.as_str()) {
             let listed: Vec<&str> = values.iter().take(20).copied().collect();
@@ -110,21 +126,28 @@ pub fn filter_documents(
             )));
         }
     }
-    Ok(documents
-        .into_iter()
-        .filter(|d| {
-            filters
-                .iter()
-                .all(|(attr, value)| d.attributes.get(attr) == Some(value))
-        })
-        .collect())
+    Ok(())
+}
+
+/// Whether a document with these attributes has every `(attribute, value)` pair.
+pub fn passes_filters(attributes: &BTreeMap<String, String>, filters: &[(String, String)]) -> bool {
+    filters
+        .iter()
+        .all(|(attr, value)| attributes.get(attr) == Some(value))
 }
 
 /// Checks that some document has attribute `name`; the error lists the known ones.
 pub fn require_attribute(documents: &[Document], name: &str) -> crate::Result<()> {
-    let known: BTreeSet<&str> = documents
-        .iter()
-        .flat_map(|d| d.attributes.keys().map(String::as_str))
+    require_attribute_of(documents.iter().map(|d| &d.attributes), name)
+}
+
+/// [`require_attribute`] over the documents' attribute maps.
+fn require_attribute_of<'a>(
+    attributes: impl Iterator<Item = &'a BTreeMap<String, String>>,
+    name: &str,
+) -> crate::Result<()> {
+    let known: BTreeSet<&str> = attributes
+        .flat_map(|a| a.keys().map(String::as_str))
         .collect();
     if known.contains(name) {
         return Ok(());

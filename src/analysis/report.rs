@@ -24,6 +24,35 @@ struct GroupCounts {
 /// Picks (segments, documents) of one totals row from a group's counts.
 type TotalPick = fn(&GroupCounts) -> (usize, usize);
 
+/// What the frequency table needs of one coded document: its respondent segments, how many
+/// of them carry a code, and per code (parents aggregating their children) the segments
+/// with it. A corpus streamed through is reported from these alone.
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    respondent_segments: usize,
+    coded_segments: usize,
+    by_code: BTreeMap<String, usize>,
+}
+
+impl Tally {
+    /// The tally of `doc` coded with `codings`.
+    pub fn of(doc: &crate::corpus::Document, codings: &[crate::engine::Coding]) -> Tally {
+        let coded: BTreeSet<usize> = codings
+            .iter()
+            .map(|c| c.segment)
+            .filter(|&s| doc.segments[s - 1].role == crate::corpus::Role::Respondent)
+            .collect();
+        Tally {
+            respondent_segments: CodedCorpus::respondent_segments(doc),
+            coded_segments: coded.len(),
+            by_code: super::code_segments(codings)
+                .into_iter()
+                .map(|(code, segments)| (code.to_owned(), segments.len()))
+                .collect(),
+        }
+    }
+}
+
 /// Builds the frequency table of the selected codes; `by` splits the documents by an
 /// attribute; labels are taken in `language`.
 pub fn frequencies(
@@ -33,33 +62,51 @@ pub fn frequencies(
     selection: &CodeSelection,
 ) -> Result<Table> {
     let groups = group_documents(corpus, by)?;
-    let per_doc = corpus.segments_by_code();
+    let tallies: Vec<Tally> = corpus
+        .documents
+        .iter()
+        .zip(corpus.codings)
+        .map(|(doc, codings)| Tally::of(doc, codings))
+        .collect();
+    Ok(tallied_frequencies(
+        corpus.codebook,
+        &tallies,
+        &groups,
+        language,
+        selection,
+    ))
+}
+
+/// [`frequencies`] from the documents' tallies; `groups` holds the indexes into `tallies`
+/// per attribute value (empty: no split).
+pub fn tallied_frequencies(
+    codebook: &crate::codebook::Codebook,
+    tallies: &[Tally],
+    groups: &BTreeMap<String, Vec<usize>>,
+    language: &str,
+    selection: &CodeSelection,
+) -> Table {
     let count = |members: &[usize]| {
         let mut g = GroupCounts {
             documents: members.len(),
             ..GroupCounts::default()
         };
         for &d in members {
-            let doc = &corpus.documents[d];
-            g.respondent_segments += CodedCorpus::respondent_segments(doc);
-            let coded: BTreeSet<usize> = corpus.codings[d]
-                .iter()
-                .map(|c| c.segment)
-                .filter(|&s| doc.segments[s - 1].role == crate::corpus::Role::Respondent)
-                .collect();
-            g.coded_segments += coded.len();
-            g.coded_documents += usize::from(!coded.is_empty());
-            for (code, segments) in &per_doc[d] {
-                let entry = g.by_code.entry((*code).to_owned()).or_default();
-                entry.0 += segments.len();
+            let tally = &tallies[d];
+            g.respondent_segments += tally.respondent_segments;
+            g.coded_segments += tally.coded_segments;
+            g.coded_documents += usize::from(tally.coded_segments > 0);
+            for (code, &segments) in &tally.by_code {
+                let entry = g.by_code.entry(code.clone()).or_default();
+                entry.0 += segments;
                 entry.1 += 1;
             }
         }
         g
     };
-    let all: Vec<usize> = (0..corpus.documents.len()).collect();
+    let all: Vec<usize> = (0..tallies.len()).collect();
     let mut columns: Vec<(String, GroupCounts)> = vec![("all".into(), count(&all))];
-    for (value, members) in &groups {
+    for (value, members) in groups {
         columns.push((value.clone(), count(members)));
     }
     let mut headers = vec!["code".to_owned(), "label".to_owned()];
@@ -78,8 +125,7 @@ pub fn frequencies(
             1,
         )
     };
-    for code in corpus
-        .codebook
+    for code in codebook
         .tree_order()
         .into_iter()
         .filter(|c| selection.includes(&c.id))
@@ -121,7 +167,7 @@ pub fn frequencies(
         }
         table.rows.push(row);
     }
-    Ok(table)
+    table
 }
 
 /// Document indexes per value of attribute `by` (sorted by value; `(missing)` last).

@@ -25,17 +25,69 @@ pub fn segment_attributes(documents: &[Document]) -> BTreeSet<&str> {
 /// of [`segments_table`], without holding the whole table).
 pub fn segments_csv(documents: &[Document], excel_safe: bool) -> Vec<u8> {
     let attributes = segment_attributes(documents);
-    let mut out = segments_table_with(&[], &attributes)
-        .to_csv(excel_safe)
-        .into_bytes();
+    let mut out = segments_header(&attributes, excel_safe);
     for doc in documents {
-        out.extend_from_slice(
-            segments_table_with(std::slice::from_ref(doc), &attributes)
-                .to_csv_rows(excel_safe)
-                .as_bytes(),
-        );
+        write_segment_rows(doc, &attributes, excel_safe, &mut out);
     }
     out
+}
+
+/// The header row of `segments.csv` with the attribute columns `attributes`.
+pub fn segments_header(attributes: &BTreeSet<&str>, excel_safe: bool) -> Vec<u8> {
+    segments_table_with(&[], attributes)
+        .to_csv(excel_safe)
+        .into_bytes()
+}
+
+/// Appends the `segments.csv` rows of `doc` to `out`, field by field: the same bytes as the
+/// CSV of [`segments_table`], without a cell per field.
+pub fn write_segment_rows<'a>(
+    doc: &'a Document,
+    attributes: &BTreeSet<&str>,
+    excel_safe: bool,
+    out: &mut Vec<u8>,
+) {
+    use std::fmt::Write as _;
+    let text = |s: &'a str| -> std::borrow::Cow<'a, str> {
+        if excel_safe {
+            crate::output::excel_safe(s)
+        } else {
+            s.into()
+        }
+    };
+    let values: Vec<std::borrow::Cow<'_, str>> = attributes
+        .iter()
+        .map(|a| text(doc.attributes.get(*a).map_or("", String::as_str)))
+        .collect();
+    let id = text(&doc.id);
+    let mut writer = csv::Writer::from_writer(out);
+    let mut number = String::new();
+    let written = doc.segments.iter().try_for_each(|s| {
+        writer.write_field(id.as_bytes())?;
+        for n in [s.index, s.turn, s.paragraph] {
+            number.clear();
+            let _ = write!(number, "{n}");
+            writer.write_field(&number)?;
+        }
+        writer.write_field(text(&s.speaker).as_bytes())?;
+        writer.write_field(s.role.as_str())?;
+        for n in [s.start, s.end] {
+            number.clear();
+            let _ = write!(number, "{n}");
+            writer.write_field(&number)?;
+        }
+        for field in [&s.timestamp, &s.end_timestamp] {
+            writer.write_field(text(field.as_deref().unwrap_or("")).as_bytes())?;
+        }
+        writer.write_field(text(&s.text).as_bytes())?;
+        for value in &values {
+            writer.write_field(value.as_bytes())?;
+        }
+        writer.write_record(None::<&[u8]>)
+    });
+    written
+        .and_then(|()| writer.flush().map_err(csv::Error::from))
+        .expect("writing CSV to memory cannot fail");
 }
 
 /// The segments table of `documents` with the attribute columns `attributes`.

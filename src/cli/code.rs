@@ -101,6 +101,19 @@ pub fn run(args: CodeArgs) -> Result<ExitCode> {
         Some(path) => Some(OutputFile::check(path, args.force)?),
         None => None,
     };
+    if let Planned::Files {
+        segments,
+        codings,
+        manifest,
+        parquet: None,
+    } = &planned
+        && args.input.coded.is_none()
+    {
+        let study = crate::study::Study::load(std::path::Path::new("."))?;
+        if args.llm.settings(study.llm.as_ref(), &args.out)?.is_none() {
+            return streamed(&args, &study, [segments, codings, manifest]);
+        }
+    }
     let (corpus, study) = args.input.read()?;
     let codebook = args.input.codebook(&study)?;
     let planned = match planned {
@@ -138,13 +151,15 @@ pub fn run(args: CodeArgs) -> Result<ExitCode> {
         study,
     };
     let documents = &coded.corpus.documents;
-    let mut codings = tables::codings_table(documents, &coded.codings);
-    if let Some(path) = &args.input.model {
-        add_scores(
-            &mut codings,
-            &coded,
-            &crate::learn::Model::read(path, &coded.codebook)?,
-        );
+    let model = match &args.input.model {
+        Some(path) => Some(crate::learn::Model::read(path, &coded.codebook)?),
+        None => None,
+    };
+    let mut codings = crate::output::Table::new(codings_headers(model.as_ref()));
+    for (d, (doc, doc_codings)) in documents.iter().zip(&coded.codings).enumerate() {
+        codings
+            .rows
+            .extend(document_codings(d, doc, doc_codings, model.as_ref()).rows);
     }
     let manifest_of = |outputs: &[(&str, &[u8])], format: &str| -> Result<String> {
         let mut manifest = Manifest::collect(
@@ -268,48 +283,176 @@ pub fn run(args: CodeArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// With `--model`: a `score` column at the end of the codings table, the model's probability
-/// on its own codings (rule `model`), empty on the rules'.
-fn add_scores(table: &mut crate::output::Table, coded: &super::Coded, model: &crate::learn::Model) {
-    use std::collections::HashMap;
-    let mut scores: HashMap<(&str, usize, String), f64> = HashMap::new();
-    for (d, (doc, codings)) in coded
-        .corpus
-        .documents
-        .iter()
-        .zip(&coded.codings)
-        .enumerate()
-    {
-        let rules: Vec<_> = codings
-            .iter()
-            .filter(|c| c.rule != crate::learn::MODEL_RULE)
-            .cloned()
-            .collect();
-        for s in model.scores(d, doc, &rules) {
-            scores.insert((doc.id.as_str(), s.first_segment, s.code), s.probability);
-        }
+/// The columns of `codings.csv`: with `--model`, a `score` column at the end.
+fn codings_headers(model: Option<&crate::learn::Model>) -> Vec<String> {
+    let mut headers: Vec<String> = crate::columns::CODINGS.map(str::to_owned).to_vec();
+    if model.is_some() {
+        headers.push("score".into());
     }
-    let col = |name: &str| table.headers.iter().position(|h| h == name);
-    let (Some(doc_col), Some(seg_col), Some(code_col), Some(rule_col)) =
-        (col("document"), col("segment"), col("code"), col("rule"))
-    else {
-        return;
+    headers
+}
+
+/// The rows of `codings.csv` for `doc`, the `index`-th document; with `--model`, the
+/// `score` column holds the model's probability on its own codings (rule `model`) and is
+/// empty on the rules'.
+fn document_codings(
+    index: usize,
+    doc: &crate::corpus::Document,
+    codings: &Vec<crate::engine::Coding>,
+    model: Option<&crate::learn::Model>,
+) -> crate::output::Table {
+    use crate::output::Value;
+    let mut table = tables::codings_table(std::slice::from_ref(doc), std::slice::from_ref(codings));
+    let Some(model) = model else {
+        return table;
     };
+    let rules: Vec<_> = codings
+        .iter()
+        .filter(|c| c.rule != crate::learn::MODEL_RULE)
+        .cloned()
+        .collect();
+    let scores: std::collections::HashMap<(usize, String), f64> = model
+        .scores(index, doc, &rules)
+        .into_iter()
+        .map(|s| ((s.first_segment, s.code), s.probability))
+        .collect();
     table.headers.push("score".into());
-    for row in &mut table.rows {
-        let text = |v: &crate::output::Value| v.render();
-        let score = (text(&row[rule_col]) == crate::learn::MODEL_RULE)
-            .then(|| {
-                let segment: usize = text(&row[seg_col]).parse().ok()?;
-                scores
-                    .get(&(text(&row[doc_col]).as_str(), segment, text(&row[code_col])))
-                    .copied()
-            })
+    for (row, coding) in table.rows.iter_mut().zip(codings) {
+        let score = (coding.rule == crate::learn::MODEL_RULE)
+            .then(|| scores.get(&(coding.segment, coding.code.clone())).copied())
             .flatten();
-        row.push(
-            score.map_or(crate::output::Value::Text(String::new()), |p| {
-                crate::output::Value::Float(p, 3)
-            }),
+        row.push(score.map_or(Value::Text(String::new()), |p| Value::Float(p, 3)));
+    }
+    table
+}
+
+/// What coding one document gives the streamed run: its rows of both tables, and what the
+/// manifest and the summary keep of it.
+struct CodedPiece {
+    segment_rows: Vec<u8>,
+    coding_rows: Vec<u8>,
+    record: crate::manifest::DocumentRecord,
+    tally: report::Tally,
+    warnings: Vec<String>,
+    coded_segments: usize,
+}
+
+/// `thema code` writing CSV: the documents are read, coded and written in parallel
+/// batches, in input order, so memory depends on the batch, not on the corpus.
+fn streamed(
+    args: &CodeArgs,
+    study: &crate::study::Study,
+    [segments, codings, manifest]: [&OutputFile; 3],
+) -> Result<ExitCode> {
+    use std::collections::BTreeSet;
+    let codebook = args.input.codebook(study)?;
+    let coder = args.input.coder(&codebook)?;
+    let filters = args.input.filters()?;
+    let (mut census, options) = args.input.census(study, &filters, false)?;
+    let attribute_names: BTreeSet<String> = census
+        .entries()
+        .flat_map(|e| e.attributes.keys().cloned())
+        .collect();
+    let attributes: BTreeSet<&str> = attribute_names.iter().map(String::as_str).collect();
+    let excel_safe = args.csv.excel_safe;
+    let mut segments_file = segments.stream()?;
+    let mut codings_file = codings.stream()?;
+    segments_file.write(&tables::segments_header(&attributes, excel_safe))?;
+    codings_file.write(
+        crate::output::Table::new(codings_headers(coder.model.as_ref()))
+            .to_csv(excel_safe)
+            .as_bytes(),
+    )?;
+    let (mut records, mut tallies, mut warnings) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut coded_segments, mut coding_rows) = (0, 0);
+    census.stream(
+        &options,
+        |d, doc| {
+            let doc_codings = coder.code(d, &doc);
+            let mut segment_rows = Vec::new();
+            tables::write_segment_rows(&doc, &attributes, excel_safe, &mut segment_rows);
+            Ok(CodedPiece {
+                segment_rows,
+                coding_rows: document_codings(d, &doc, &doc_codings, coder.model.as_ref())
+                    .to_csv_rows(excel_safe)
+                    .into_bytes(),
+                record: crate::manifest::DocumentRecord::of(&doc, doc_codings.len()),
+                tally: report::Tally::of(&doc, &doc_codings),
+                warnings: super::document_warnings(&doc).collect(),
+                coded_segments: doc_codings
+                    .iter()
+                    .map(|c| c.segment)
+                    .collect::<BTreeSet<_>>()
+                    .len(),
+            })
+        },
+        |piece| {
+            segments_file.write(&piece.segment_rows)?;
+            codings_file.write(&piece.coding_rows)?;
+            coding_rows += piece.record.codings;
+            coded_segments += piece.coded_segments;
+            records.push(piece.record);
+            tallies.push(piece.tally);
+            warnings.extend(piece.warnings);
+            Ok(())
+        },
+    )?;
+    let written = [
+        ("segments.csv", segments_file.finish()?),
+        ("codings.csv", codings_file.finish()?),
+    ];
+    let provenance = crate::html::provenance::Provenance::with_inputs(
+        &codebook,
+        census.input_hashes(),
+        &args.input.extra_files(study),
+        &[],
+        false,
+    )?;
+    let run = Manifest::assemble(
+        &codebook,
+        provenance,
+        records,
+        args.input.run_options(study, "csv"),
+        written
+            .iter()
+            .map(|(name, w)| crate::html::provenance::FileHash {
+                path: (*name).to_owned(),
+                bytes: w.bytes,
+                sha256: w.sha256.clone(),
+            })
+            .collect(),
+        &census.corpus.skipped,
+    );
+    manifest.write(run.to_json().as_bytes())?;
+    if !args.input.quiet {
+        super::print_warnings(&census.corpus, &warnings, super::SHOWN_DOCUMENT_WARNINGS);
+        let table = report::tallied_frequencies(
+            &codebook,
+            &tallies,
+            &Default::default(),
+            "en",
+            &Default::default(),
+        );
+        print!("{}", table.render(TableFormat::Table));
+        println!(
+            "{} documents ({} skipped), {} segments ({} respondent, {} of them coded), {} codings",
+            run.documents.len(),
+            census.corpus.skipped.len(),
+            run.documents.iter().map(|d| d.segments).sum::<usize>(),
+            run.documents
+                .iter()
+                .map(|d| d.respondent_segments)
+                .sum::<usize>(),
+            coded_segments,
+            coding_rows
+        );
+        println!("{}", codebook_line(&codebook));
+        println!(
+            "wrote {}, {} and {}",
+            segments.path.display(),
+            codings.path.display(),
+            manifest.path.display()
         );
     }
+    Ok(ExitCode::SUCCESS)
 }

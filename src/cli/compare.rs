@@ -55,7 +55,7 @@ pub struct CompareArgs {
 
 pub fn run(args: CompareArgs) -> Result<ExitCode> {
     let (format, output) = args.export.check()?;
-    let sourced = args.source.read(&args.input)?;
+    let sourced = args.source.read_counting(&args.input)?;
     let by = args
         .by
         .clone()

@@ -38,7 +38,7 @@ pub struct CooccurArgs {
 
 pub fn run(args: CooccurArgs) -> Result<ExitCode> {
     let (format, output) = args.export.check()?;
-    let sourced = args.source.read(&args.input)?;
+    let sourced = args.source.read_counting(&args.input)?;
     let selection = args.selection.selection(&sourced.codebook)?;
     let matrix_view = matches!(format, TableFormat::Table | TableFormat::Md);
     let mut tables = Vec::new();

@@ -39,7 +39,7 @@ pub struct MatrixArgs {
 
 pub fn run(args: MatrixArgs) -> Result<ExitCode> {
     let (format, output) = args.export.check()?;
-    let sourced = args.source.read(&args.input)?;
+    let sourced = args.source.read_counting(&args.input)?;
     let selection = args.selection.selection(&sourced.codebook)?;
     let tables = sourced
         .views()

@@ -32,8 +32,10 @@ use std::time::{Duration, Instant};
 
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
 
 use crate::codebook::Codebook;
+use crate::corpus::Document;
 use crate::engine::{Coding, Engine, EngineOptions};
 use crate::ingest::{Corpus, IngestOptions, SpeakerRules};
 use crate::output::OutputFile;
@@ -350,11 +352,7 @@ impl InputArgs {
     /// Reads the inputs and prints at most `shown` document warnings (all with `None`).
     pub fn read_showing(&self, shown: Option<usize>) -> Result<(Corpus, Study)> {
         let study = Study::load(Path::new("."))?;
-        let filters = self
-            .filters
-            .iter()
-            .map(|f| crate::analysis::parse_filter(f))
-            .collect::<Result<Vec<_>>>()?;
+        let filters = self.filters()?;
         if let Some(dir) = &self.coded {
             let read = crate::dataset::read(dir)?;
             let mut corpus = Corpus {
@@ -365,19 +363,40 @@ impl InputArgs {
             filter_corpus(&mut corpus, &filters)?;
             return Ok((corpus, study));
         }
-        let inputs = self.inputs(&study);
+        let (census, options) = self.census(&study, &filters, true)?;
+        let corpus = census.collect(&options)?;
+        if !self.quiet {
+            let warnings: Vec<String> = corpus
+                .documents
+                .iter()
+                .flat_map(document_warnings)
+                .collect();
+            print_warnings(&corpus, &warnings, shown.unwrap_or(usize::MAX));
+        }
+        Ok((corpus, study))
+    }
+
+    /// The census of the inputs (see [`crate::ingest::stream`]) and the options to read them
+    /// with; it holds the documents when `hold` is set or the inputs are small.
+    pub fn census(
+        &self,
+        study: &Study,
+        filters: &[(String, String)],
+        hold: bool,
+    ) -> Result<(crate::ingest::stream::Census, IngestOptions)> {
+        let inputs = self.inputs(study);
         if inputs.is_empty() {
             return Err(Error::Usage(
                 "no inputs: give transcript files or folders, or set `inputs` in thema.toml".into(),
             ));
         }
-        let speakers = self.speakers(&study);
+        let speakers = self.speakers(study);
         let options = IngestOptions {
             speakers: SpeakerRules {
                 declared: (!speakers.is_empty()).then_some(speakers),
-                interviewers: self.interviewers(&study),
+                interviewers: self.interviewers(study),
             },
-            attributes: self.attribute_files(&study),
+            attributes: self.attribute_files(study),
             keep_going: self.keep_going,
             follow: self.follow,
             strict_encoding: self.strict_encoding,
@@ -391,16 +410,25 @@ impl InputArgs {
         let (files, missing) = crate::ingest::discover(&inputs, self.keep_going, self.follow)?;
         let total: u64 = files.iter().map(|f| f.size).sum();
         let progress = Progress::new(self.quiet, "reading", total, files.len());
-        let mut corpus = crate::ingest::ingest_files(&files, &inputs, &options, &|bytes| {
-            progress.advance(bytes)
-        })?;
+        let mut census = crate::ingest::stream::census(
+            &files,
+            &inputs,
+            &options,
+            filters,
+            hold || total <= HELD_BATCHES * crate::ingest::stream::batch_bytes(),
+            &|bytes| progress.advance(bytes),
+        )?;
         progress.finish();
-        corpus.skipped.splice(0..0, missing);
-        filter_corpus(&mut corpus, &filters)?;
-        if !self.quiet {
-            print_warnings(&corpus, shown.unwrap_or(usize::MAX));
-        }
-        Ok((corpus, study))
+        census.corpus.skipped.splice(0..0, missing);
+        Ok((census, options))
+    }
+
+    /// The `--where` filters.
+    pub fn filters(&self) -> Result<Vec<(String, String)>> {
+        self.filters
+            .iter()
+            .map(|f| crate::analysis::parse_filter(f))
+            .collect()
     }
 
     /// The transcript files and folders: the arguments, else the study file's `inputs`.
@@ -488,23 +516,61 @@ impl InputArgs {
         })
     }
 
+    /// Reads and codes the inputs a batch at a time for an analysis that only counts: each
+    /// document is kept without its text ([`Document::without_text`]) and with one coding
+    /// per segment and code, without the rule and the words matched. A coded dataset
+    /// (`--coded`) is read as [`InputArgs::read_and_code`] reads it.
+    pub fn read_and_code_counting(&self) -> Result<Coded> {
+        if self.coded.is_some() {
+            return self.read_and_code();
+        }
+        let study = Study::load(Path::new("."))?;
+        let codebook = self.codebook(&study)?;
+        let coder = self.coder(&codebook)?;
+        let (mut census, options) = self.census(&study, &self.filters()?, false)?;
+        let (mut documents, mut codings, mut warnings) = (Vec::new(), Vec::new(), Vec::new());
+        let total: u64 = census.input_hashes().iter().map(|h| h.bytes).sum();
+        let progress = Progress::new(self.quiet, "coding", total, census.entries().count());
+        census.stream(
+            &options,
+            |d, doc| {
+                let mut coded = coder.code(d, &doc);
+                coded.sort_by(|a, b| (a.segment, &a.code).cmp(&(b.segment, &b.code)));
+                coded.dedup_by(|a, b| a.segment == b.segment && a.code == b.code);
+                for c in &mut coded {
+                    c.rule = String::new();
+                    c.matched = String::new();
+                }
+                coded.shrink_to_fit();
+                progress.advance(doc.text.len() as u64);
+                let shown: Vec<String> = document_warnings(&doc).collect();
+                Ok((doc.without_text(), coded, shown))
+            },
+            |(doc, coded, shown)| {
+                documents.push(doc);
+                codings.push(coded);
+                warnings.extend(shown);
+                Ok(())
+            },
+        )?;
+        progress.finish();
+        if !self.quiet {
+            print_warnings(&census.corpus, &warnings, SHOWN_DOCUMENT_WARNINGS);
+        }
+        let mut corpus = census.corpus;
+        corpus.documents = documents;
+        Ok(Coded {
+            codebook,
+            corpus,
+            codings,
+            study,
+        })
+    }
+
     /// Codes the documents of `corpus` with `codebook`, showing progress on long runs, and
     /// adds the codings of `--model` (or, with `--model-only`, has only those).
     pub fn code(&self, corpus: &Corpus, codebook: &Codebook) -> Result<Vec<Vec<Coding>>> {
-        let mut codings = self.code_with_rules(corpus, codebook)?;
-        if let Some(path) = &self.model {
-            let model = crate::learn::Model::read(path, codebook)?;
-            for (d, (doc, rules)) in corpus.documents.iter().zip(&mut codings).enumerate() {
-                let learned = model.code(d, doc, rules);
-                if self.model_only {
-                    *rules = learned;
-                } else {
-                    rules.extend(learned);
-                    rules.sort();
-                }
-            }
-        }
-        Ok(codings)
+        self.code_corpus(corpus, codebook, &self.coder(codebook)?)
     }
 
     /// Codes the documents of `corpus` with the rules of `codebook` only; a coded dataset's
@@ -514,20 +580,91 @@ impl InputArgs {
         corpus: &Corpus,
         codebook: &Codebook,
     ) -> Result<Vec<Vec<Coding>>> {
+        self.code_corpus(corpus, codebook, &Coder::rules(self, codebook))
+    }
+
+    fn code_corpus(
+        &self,
+        corpus: &Corpus,
+        codebook: &Codebook,
+        coder: &Coder<'_>,
+    ) -> Result<Vec<Vec<Coding>>> {
         if let Some(coded) = &corpus.coded {
-            return coded.codings_of(&corpus.documents, codebook);
+            let mut codings = coded.codings_of(&corpus.documents, codebook)?;
+            for (d, (doc, codings)) in corpus.documents.iter().zip(&mut codings).enumerate() {
+                coder.add_model(d, doc, codings);
+            }
+            return Ok(codings);
         }
-        let engine = Engine::new(
-            codebook,
-            EngineOptions {
-                code_interviewer: self.code_interviewer,
-            },
-        );
         let total: u64 = corpus.documents.iter().map(|d| d.text.len() as u64).sum();
         let progress = Progress::new(self.quiet, "coding", total, corpus.documents.len());
-        let codings = engine.code_all(&corpus.documents, &|bytes| progress.advance(bytes));
+        let codings = corpus
+            .documents
+            .par_iter()
+            .enumerate()
+            .map(|(d, doc)| {
+                let codings = coder.code(d, doc);
+                progress.advance(doc.text.len() as u64);
+                codings
+            })
+            .collect();
         progress.finish();
         Ok(codings)
+    }
+
+    /// The coder of these options: the rules of `codebook` and `--model`.
+    pub fn coder<'a>(&self, codebook: &'a Codebook) -> Result<Coder<'a>> {
+        let mut coder = Coder::rules(self, codebook);
+        if let Some(path) = &self.model {
+            coder.model = Some(crate::learn::Model::read(path, codebook)?);
+            coder.model_only = self.model_only;
+        }
+        Ok(coder)
+    }
+}
+
+/// Codes one document at a time: the codebook's rules, then the codings of `--model`.
+pub struct Coder<'a> {
+    engine: Engine<'a>,
+    /// The model of `--model`.
+    pub model: Option<crate::learn::Model>,
+    model_only: bool,
+}
+
+impl<'a> Coder<'a> {
+    fn rules(args: &InputArgs, codebook: &'a Codebook) -> Coder<'a> {
+        Coder {
+            engine: Engine::new(
+                codebook,
+                EngineOptions {
+                    code_interviewer: args.code_interviewer,
+                },
+            ),
+            model: None,
+            model_only: false,
+        }
+    }
+
+    /// The codings of `doc`, the `index`-th document, sorted.
+    pub fn code(&self, index: usize, doc: &Document) -> Vec<Coding> {
+        let mut codings = self.engine.code_document(doc);
+        self.add_model(index, doc, &mut codings);
+        codings
+    }
+
+    /// Adds the model's codings to the rule codings of `doc` (with `--model-only`, they
+    /// replace them).
+    fn add_model(&self, index: usize, doc: &Document, codings: &mut Vec<Coding>) {
+        let Some(model) = &self.model else {
+            return;
+        };
+        let learned = model.code(index, doc, codings);
+        if self.model_only {
+            *codings = learned;
+        } else {
+            codings.extend(learned);
+            codings.sort();
+        }
     }
 }
 
@@ -649,19 +786,23 @@ pub fn print_notes(quiet: bool, notes: &[String]) {
     }
 }
 
-/// Document warnings printed by the analysis commands; `thema ingest` prints them all.
-const SHOWN_DOCUMENT_WARNINGS: usize = 20;
+/// Inputs up to this many batches are held in memory from their first read instead of
+/// being read twice (see [`crate::ingest::stream`]).
+const HELD_BATCHES: u64 = 8;
 
-fn print_warnings(corpus: &Corpus, shown: usize) {
-    let document_warnings: Vec<String> = corpus
-        .documents
+/// Document warnings printed by the analysis commands; `thema ingest` prints them all.
+pub(crate) const SHOWN_DOCUMENT_WARNINGS: usize = 20;
+
+/// The warnings of `doc` as printed: `PATH: warning`.
+pub fn document_warnings(doc: &Document) -> impl Iterator<Item = String> + '_ {
+    doc.warnings
         .iter()
-        .flat_map(|doc| {
-            doc.warnings
-                .iter()
-                .map(move |w| format!("{}: {w}", doc.path.display()))
-        })
-        .collect();
+        .map(move |w| format!("{}: {w}", doc.path.display()))
+}
+
+/// Prints the document warnings (at most `shown`), then the corpus's warnings, notes and
+/// skipped files.
+pub fn print_warnings(corpus: &Corpus, document_warnings: &[String], shown: usize) {
     for w in document_warnings.iter().take(shown) {
         eprintln!("thema: warning: {w}");
     }

@@ -86,7 +86,12 @@ pub fn run(mut args: ReportArgs) -> Result<ExitCode> {
     } else {
         args.export.check()?
     };
-    let sourced = args.source.read(&args.input)?;
+    // The HTML and Excel reports quote the text; the frequency table only counts.
+    let sourced = if reports {
+        args.source.read(&args.input)?
+    } else {
+        args.source.read_counting(&args.input)?
+    };
     if !args.input.quiet {
         eprintln!("{}", crate::manifest::codebook_line(&sourced.codebook));
     }

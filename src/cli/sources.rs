@@ -119,6 +119,26 @@ impl SourceArgs {
         Ok(source)
     }
 
+    /// [`SourceArgs::read`] for an analysis that only counts: with the codebook's codings
+    /// alone, the documents are coded a batch at a time and kept without their text (see
+    /// [`InputArgs::read_and_code_counting`]).
+    pub fn read_counting(&self, input: &InputArgs) -> Result<Sourced> {
+        if self.source()? != Source::Auto {
+            return self.read(input);
+        }
+        let coded = input.read_and_code_counting()?;
+        Ok(Sourced {
+            codebook: coded.codebook,
+            corpus: coded.corpus,
+            study: coded.study,
+            sets: vec![CodingSet {
+                name: AUTO_CODER.to_owned(),
+                codings: coded.codings,
+                human: false,
+            }],
+        })
+    }
+
     /// Reads the inputs and the codings of the chosen source(s).
     pub fn read(&self, input: &InputArgs) -> Result<Sourced> {
         let source = self.source()?;

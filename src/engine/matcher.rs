@@ -236,12 +236,22 @@ impl TermSet {
             matched.ids.extend_from_slice(&buffer);
             matched.bounds.push(matched.ids.len());
         }
+        // A term whose words do not all occur in the text is not searched for.
+        let mut present = matched.ids.clone();
+        present.sort_unstable();
+        present.dedup();
         let mut found: HashMap<TermId, Vec<Occurrence>> = HashMap::default();
         let mut path = Vec::new();
         for start in 0..words.len() {
             for pattern in matched.of(start) {
                 for &term_id in self.starts.get(pattern).map_or(&[][..], Vec::as_slice) {
                     let term = &self.terms[term_id];
+                    if !term.patterns[1..]
+                        .iter()
+                        .all(|p| present.binary_search(p).is_ok())
+                    {
+                        continue;
+                    }
                     path.clear();
                     path.push(start);
                     if extend(term, 1, &matched, &sentence, &mut path) {

@@ -48,6 +48,23 @@ impl Provenance {
         args: &[String],
         timestamp: bool,
     ) -> Result<Provenance> {
+        let paths: BTreeSet<&Path> = documents.iter().map(|d| d.path.as_path()).collect();
+        let inputs = paths
+            .into_iter()
+            .map(hash_file)
+            .collect::<Result<Vec<_>>>()?;
+        Provenance::with_inputs(codebook, inputs, extra, args, timestamp)
+    }
+
+    /// [`Provenance::collect`] with the transcripts' hashes taken as they were read
+    /// (`inputs`); the `extra` files are hashed here.
+    pub fn with_inputs(
+        codebook: &Codebook,
+        mut inputs: Vec<FileHash>,
+        extra: &[PathBuf],
+        args: &[String],
+        timestamp: bool,
+    ) -> Result<Provenance> {
         let codebook = match Embedded::of(codebook) {
             Some(embedded) => FileHash {
                 path: codebook.path.display().to_string(),
@@ -56,15 +73,12 @@ impl Provenance {
             },
             None => hash_file(&codebook.path)?,
         };
-        let paths: BTreeSet<&Path> = documents
-            .iter()
-            .map(|d| d.path.as_path())
-            .chain(extra.iter().map(PathBuf::as_path))
-            .collect();
-        let inputs = paths
-            .into_iter()
-            .map(hash_file)
-            .collect::<Result<Vec<_>>>()?;
+        for path in extra {
+            if !inputs.iter().any(|h| Path::new(&h.path) == path.as_path()) {
+                inputs.push(hash_file(path)?);
+            }
+        }
+        inputs.sort_by(|a, b| Path::new(&a.path).cmp(Path::new(&b.path)));
         Ok(Provenance {
             version: env!("CARGO_PKG_VERSION").to_owned(),
             codebook,
@@ -77,11 +91,18 @@ impl Provenance {
 
 fn hash_file(path: &Path) -> Result<FileHash> {
     let bytes = std::fs::read(path).map_err(|e| Error::input(path, e.to_string()))?;
-    Ok(FileHash {
-        path: path.display().to_string(),
-        bytes: bytes.len() as u64,
-        sha256: sha256(&bytes),
-    })
+    Ok(FileHash::of(path, &bytes))
+}
+
+impl FileHash {
+    /// The hash of `bytes`, read from `path`.
+    pub fn of(path: &Path, bytes: &[u8]) -> FileHash {
+        FileHash {
+            path: path.display().to_string(),
+            bytes: bytes.len() as u64,
+            sha256: sha256(bytes),
+        }
+    }
 }
 
 /// SHA-256 of `bytes` in lowercase hex.

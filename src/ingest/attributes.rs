@@ -67,40 +67,41 @@ impl AttributeTable {
         })
     }
 
-    /// Merges the rows into the documents' attributes. A value that conflicts with the
-    /// document's own is an error; rows for unknown documents and bytes repaired in decoding
-    /// come back as warnings.
-    pub fn merge_into(&self, documents: &mut [Document]) -> Result<Vec<String>> {
-        for doc in documents.iter_mut() {
-            let Some((line, values)) = self.rows.get(&doc.id) else {
-                continue;
-            };
-            for (name, value) in values {
-                match doc.attributes.get(name) {
-                    Some(existing) if existing != value => {
-                        return Err(Error::input_line(
-                            &self.path,
-                            *line,
-                            format!(
-                                "document `{}`: attribute `{name}` is {existing:?} in {} but {value:?} here",
-                                doc.id,
-                                doc.path.display()
-                            ),
-                        ));
-                    }
-                    _ => {
-                        doc.attributes.insert(name.clone(), value.clone());
-                    }
+    /// Sets the attributes this table gives `doc`; an attribute that contradicts one the
+    /// document already has (front matter) is an error naming the table's line.
+    pub fn apply(&self, doc: &mut Document) -> Result<()> {
+        let Some((line, values)) = self.rows.get(&doc.id) else {
+            return Ok(());
+        };
+        for (name, value) in values {
+            match doc.attributes.get(name) {
+                Some(existing) if existing != value => {
+                    return Err(Error::input_line(
+                        &self.path,
+                        *line,
+                        format!(
+                            "document `{}`: attribute `{name}` is {existing:?} in {} but {value:?} here",
+                            doc.id,
+                            doc.path.display()
+                        ),
+                    ));
+                }
+                _ => {
+                    doc.attributes.insert(name.clone(), value.clone());
                 }
             }
         }
-        let known: std::collections::HashSet<&str> =
-            documents.iter().map(|d| d.id.as_str()).collect();
+        Ok(())
+    }
+
+    /// The warnings of the table once every document has been read: bytes repaired, and
+    /// rows for documents that are not among the inputs (`known`: the ids read).
+    pub fn warnings(&self, known: &std::collections::HashSet<&str>) -> Vec<String> {
         let repaired = self
             .decode_warnings
             .iter()
             .map(|w| format!("{}: {w}", self.path.display()));
-        Ok(repaired
+        repaired
             .chain(
                 self.rows
                     .iter()
@@ -112,6 +113,6 @@ impl AttributeTable {
                         )
                     }),
             )
-            .collect())
+            .collect()
     }
 }

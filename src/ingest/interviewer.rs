@@ -61,65 +61,101 @@ fn most_questions(doc: &Document) -> Option<(&str, usize, usize)> {
     }
 }
 
-/// Marks the inferred interviewers' turns, adds document warnings, and returns the notes
-/// for the summary.
-pub fn infer(documents: &mut [Document]) -> Vec<String> {
-    let candidates: Vec<usize> = documents
+/// What the inference needs to know of a document, taken on a first read, so that a corpus
+/// streamed through in parts is decided as a whole.
+#[derive(Debug, Clone)]
+pub struct Outline {
+    id: String,
+    has_interviewer: bool,
+    /// Speakers in order of first turn, as written (the unknown speaker left out).
+    speakers: Vec<String>,
+    /// Every speaker label, lowercase (for [`unmatched_labels`]).
+    labels: BTreeSet<String>,
+    /// A table of answers with one speaker: a survey, which has no interviewer.
+    survey: bool,
+    most_questions: Option<(String, usize, usize)>,
+}
+
+/// The outline of `doc`.
+pub fn outline(doc: &Document) -> Outline {
+    let names = speakers(doc);
+    Outline {
+        id: doc.id.clone(),
+        has_interviewer: has_interviewer(doc),
+        survey: matches!(doc.format, Format::Csv | Format::Tsv | Format::JsonLines)
+            && names.len() < 2,
+        speakers: names.iter().map(|s| (*s).to_owned()).collect(),
+        labels: doc
+            .segments
+            .iter()
+            .map(|s| s.speaker.to_lowercase())
+            .collect(),
+        most_questions: most_questions(doc).map(|(s, n, total)| (s.to_owned(), n, total)),
+    }
+}
+
+/// The speaker inferred to be a document's interviewer, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    speaker: String,
+    reason: String,
+}
+
+/// Decides, for each outlined document, who its inferred interviewer is (if anyone), and
+/// returns the notes for the summary.
+pub fn decide(outlines: &[Outline]) -> (Vec<Option<Choice>>, Vec<String>) {
+    let is_candidate = |o: &Outline| !o.has_interviewer && o.speakers.len() >= 2;
+    let candidates = outlines.iter().filter(|o| is_candidate(o)).count();
+    let openers: BTreeSet<String> = outlines
         .iter()
-        .enumerate()
-        .filter(|(_, d)| !has_interviewer(d) && speakers(d).len() >= 2)
-        .map(|(i, _)| i)
+        .filter(|o| is_candidate(o))
+        .filter_map(|o| o.speakers.first().map(|s| s.to_lowercase()))
         .collect();
-    let openers: BTreeSet<String> = candidates
-        .iter()
-        .filter_map(|&d| speakers(&documents[d]).first().map(|s| s.to_lowercase()))
-        .collect();
-    let study_interviewer = (candidates.len() >= 2 && openers.len() == 1)
-        .then(|| openers.into_iter().next())
-        .flatten();
+    let study_interviewer = candidates >= 2 && openers.len() == 1;
     // (speaker, reason) → documents
     let mut inferred: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
-    for &d in &candidates {
-        let doc = &documents[d];
-        let choice = match &study_interviewer {
-            Some(name) => speakers(doc)
-                .into_iter()
-                .find(|s| s.eq_ignore_ascii_case(name))
-                .map(|s| {
+    let mut without = 0;
+    let choices: Vec<Option<Choice>> = outlines
+        .iter()
+        .map(|o| {
+            let choice = if !is_candidate(o) {
+                None
+            } else if study_interviewer {
+                o.speakers.first().map(|s| {
                     (
-                        s.to_owned(),
+                        s.clone(),
                         format!(
-                            "opens every one of the {} documents without an interviewer label",
-                            candidates.len()
+                            "opens every one of the {candidates} documents without an interviewer label"
                         ),
-                        "opens every document".to_owned(),
+                        "opens every document",
                     )
-                }),
-            None => most_questions(doc).map(|(s, n, total)| {
-                (
-                    s.to_owned(),
-                    format!("asks {n} of the {total} questions"),
-                    "asks the most questions".to_owned(),
-                )
-            }),
-        };
-        let Some((speaker, reason, short)) = choice else {
-            continue;
-        };
-        let doc = &mut documents[d];
-        for s in &mut doc.segments {
-            if s.speaker.eq_ignore_ascii_case(&speaker) {
-                s.role = Role::Interviewer;
+                })
+            } else {
+                o.most_questions.as_ref().map(|(s, n, total)| {
+                    (
+                        s.clone(),
+                        format!("asks {n} of the {total} questions"),
+                        "asks the most questions",
+                    )
+                })
+            };
+            match choice {
+                Some((speaker, reason, short)) => {
+                    inferred
+                        .entry((speaker.clone(), short.to_owned()))
+                        .or_default()
+                        .push(o.id.clone());
+                    Some(Choice { speaker, reason })
+                }
+                None => {
+                    without += usize::from(
+                        !o.has_interviewer && !o.speakers.is_empty() && !o.survey,
+                    );
+                    None
+                }
             }
-        }
-        doc.warnings.push(format!(
-            "interviewer inferred: `{speaker}` ({reason}); set it with --interviewer NAME if that is wrong"
-        ));
-        inferred
-            .entry((speaker, short))
-            .or_default()
-            .push(doc.id.clone());
-    }
+        })
+        .collect();
     let mut notes: Vec<String> = inferred
         .into_iter()
         .map(|((speaker, reason), docs)| {
@@ -131,43 +167,66 @@ pub fn infer(documents: &mut [Document]) -> Vec<String> {
             )
         })
         .collect();
-    let mut without = 0;
-    for doc in documents.iter_mut() {
-        let names = speakers(doc);
-        let survey =
-            matches!(doc.format, Format::Csv | Format::Tsv | Format::JsonLines) && names.len() < 2;
-        if has_interviewer(doc) || names.is_empty() || survey {
-            continue;
-        }
-        without += 1;
-        doc.warnings.push(format!(
-            "no interviewer turn: every turn is coded as an answer; if one of {} is the interviewer, give --interviewer NAME",
-            names
-                .iter()
-                .map(|n| format!("`{n}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-    }
     if without > 0 {
         notes.push(format!(
             "{without} document{} without an interviewer turn: all their speech is coded (see the warnings)",
             if without == 1 { "" } else { "s" }
         ));
     }
+    (choices, notes)
+}
+
+/// Marks the turns of the interviewer [`decide`] chose for `doc` and adds its document
+/// warnings: the inference, or that the document has no interviewer turn.
+pub fn apply(doc: &mut Document, choice: Option<&Choice>) {
+    if let Some(Choice { speaker, reason }) = choice {
+        for s in &mut doc.segments {
+            if s.speaker.eq_ignore_ascii_case(speaker) {
+                s.role = Role::Interviewer;
+            }
+        }
+        doc.warnings.push(format!(
+            "interviewer inferred: `{speaker}` ({reason}); set it with --interviewer NAME if that is wrong"
+        ));
+        return;
+    }
+    let names = speakers(doc);
+    let survey =
+        matches!(doc.format, Format::Csv | Format::Tsv | Format::JsonLines) && names.len() < 2;
+    if has_interviewer(doc) || names.is_empty() || survey {
+        return;
+    }
+    doc.warnings.push(format!(
+        "no interviewer turn: every turn is coded as an answer; if one of {} is the interviewer, give --interviewer NAME",
+        names
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+}
+
+/// Infers the interviewers of `documents` ([`outline`], [`decide`], [`apply`] in one go)
+/// and returns the notes for the summary.
+pub fn infer(documents: &mut [Document]) -> Vec<String> {
+    let outlines: Vec<Outline> = documents.iter().map(outline).collect();
+    let (choices, notes) = decide(&outlines);
+    for (doc, choice) in documents.iter_mut().zip(&choices) {
+        apply(doc, choice.as_ref());
+    }
     notes
 }
 
 /// Warnings for interviewer labels (from `--interviewer` or the study file) that match no
 /// speaker of any document.
-pub fn unmatched_labels(documents: &[Document], labels: &[String]) -> Vec<String> {
-    let known: BTreeSet<String> = documents
+pub fn unmatched_labels(outlines: &[Outline], labels: &[String]) -> Vec<String> {
+    let known: BTreeSet<&str> = outlines
         .iter()
-        .flat_map(|d| d.segments.iter().map(|s| s.speaker.to_lowercase()))
+        .flat_map(|o| o.labels.iter().map(String::as_str))
         .collect();
-    let mut names: Vec<&str> = documents
+    let mut names: Vec<&str> = outlines
         .iter()
-        .flat_map(|d| speakers(d))
+        .flat_map(|o| o.speakers.iter().map(String::as_str))
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
@@ -175,7 +234,7 @@ pub fn unmatched_labels(documents: &[Document], labels: &[String]) -> Vec<String
     names.truncate(12);
     labels
         .iter()
-        .filter(|l| !known.contains(&l.to_lowercase()))
+        .filter(|l| !known.contains(l.to_lowercase().as_str()))
         .map(|l| {
             format!(
                 "interviewer label `{l}` matches no speaker in any document (speakers: {}{})",
@@ -260,9 +319,12 @@ mod tests {
             docs[0].warnings
         );
         assert!(notes[0].contains("1 document without an interviewer turn"));
-        let labelled = vec![doc("B", "I: How?\nR: So.\n")];
+        let labelled = [doc("B", "I: How?\nR: So.\n")];
         assert_eq!(
-            unmatched_labels(&labelled, &["Pietr".into(), "i".into()]),
+            unmatched_labels(
+                &labelled.iter().map(outline).collect::<Vec<_>>(),
+                &["Pietr".into(), "i".into()]
+            ),
             ["interviewer label `Pietr` matches no speaker in any document (speakers: I, R)"]
         );
     }

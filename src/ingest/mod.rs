@@ -8,18 +8,15 @@ pub mod human;
 pub mod interviewer;
 pub mod plaintext;
 pub mod srt;
+pub mod stream;
 pub mod table;
 pub mod turns;
 pub mod vtt;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-
-use rayon::prelude::*;
 
 use crate::corpus::{Document, Format, Role};
 use crate::{Error, Result};
-use attributes::AttributeTable;
 pub use table::{TableColumns, TableKind};
 pub use turns::SpeakerRules;
 
@@ -284,16 +281,22 @@ impl FileRead {
 pub fn read_file(file: &InputFile, options: &IngestOptions) -> Result<FileRead> {
     let path = file.path.as_path();
     let bytes = std::fs::read(path).map_err(|e| Error::input(path, e.to_string()))?;
+    read_bytes(file, &bytes, options)
+}
+
+/// [`read_file`] of the bytes read from `file`.
+fn read_bytes(file: &InputFile, bytes: &[u8], options: &IngestOptions) -> Result<FileRead> {
+    let path = file.path.as_path();
     if bytes.is_empty() {
         return Err(Error::input(path, "empty file"));
     }
-    let kind = detect(path, &bytes)?;
+    let kind = detect(path, bytes)?;
     let documents = match kind {
         Kind::Docx | Kind::Odt => {
             let extracted = if kind == Kind::Docx {
-                docx::read_docx(&bytes)
+                docx::read_docx(bytes)
             } else {
-                docx::read_odt(&bytes)
+                docx::read_odt(bytes)
             }
             .map_err(|m| Error::input(path, m))?;
             let format = if kind == Kind::Docx {
@@ -315,7 +318,7 @@ pub fn read_file(file: &InputFile, options: &IngestOptions) -> Result<FileRead> 
             vec![doc]
         }
         Kind::Text => {
-            let decoded = decode::decode_input(&bytes, options.strict_encoding)
+            let decoded = decode::decode_input(bytes, options.strict_encoding)
                 .map_err(|m| Error::input(path, m))?;
             let mut doc = from_labelled_text(
                 path,
@@ -328,7 +331,7 @@ pub fn read_file(file: &InputFile, options: &IngestOptions) -> Result<FileRead> 
             vec![doc]
         }
         Kind::Vtt | Kind::Srt => {
-            let decoded = decode::decode_input(&bytes, options.strict_encoding)
+            let decoded = decode::decode_input(bytes, options.strict_encoding)
                 .map_err(|m| Error::input(path, m))?;
             let parsed = if kind == Kind::Vtt {
                 vtt::parse_vtt(&decoded.text)
@@ -367,7 +370,7 @@ pub fn read_file(file: &InputFile, options: &IngestOptions) -> Result<FileRead> 
             }]
         }
         Kind::Table(table_kind) => {
-            let decoded = decode::decode_input(&bytes, options.strict_encoding)
+            let decoded = decode::decode_input(bytes, options.strict_encoding)
                 .map_err(|m| Error::input(path, m))?;
             // In folders, tables without a text column (attributes, codings) and the tables
             // thema writes (a `thema-out` or sample folder among the inputs) are not
@@ -483,74 +486,13 @@ pub fn ingest(
     Ok(corpus)
 }
 
-/// Reads the files [`discover`] found for `inputs` (named in the error when there are none).
+/// Reads the files [`discover`] found for `inputs` (named in the error when there are none)
+/// into a corpus held in memory; [`stream::census`] reads one without holding it.
 pub fn ingest_files(
     files: &[InputFile],
     inputs: &[PathBuf],
     options: &IngestOptions,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Corpus> {
-    if files.is_empty() {
-        return Err(Error::Usage(format!(
-            "no transcripts (.{}) found in {}",
-            TRANSCRIPT_EXTENSIONS.join(", ."),
-            inputs
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
-    }
-    let results: Vec<Result<FileRead>> = files
-        .par_iter()
-        .map(|file| {
-            let docs = read_file(file, options);
-            progress(file.size);
-            docs
-        })
-        .collect();
-    let mut corpus = Corpus::default();
-    for (file, result) in files.iter().zip(results) {
-        match result {
-            Ok(FileRead::Documents(docs)) => corpus.documents.extend(docs),
-            Ok(FileRead::PassedOver { reason, thema }) => {
-                let message = format!("{}: {reason}", file.path.display());
-                if thema {
-                    corpus.notes.push(format!("{message}; passed over"));
-                }
-                corpus.passed_over.push(message);
-            }
-            Err(e) if options.keep_going => corpus.skipped.push(e.to_string()),
-            Err(e) => return Err(e),
-        }
-    }
-    let mut seen: HashMap<&str, &Path> = HashMap::new();
-    for doc in &corpus.documents {
-        if let Some(other) = seen.insert(&doc.id, &doc.path) {
-            return Err(Error::Usage(format!(
-                "two documents have the id `{}`: {} and {}",
-                doc.id,
-                other.display(),
-                doc.path.display()
-            )));
-        }
-    }
-    for path in &options.attributes {
-        let table = AttributeTable::read(path)?;
-        corpus
-            .warnings
-            .extend(table.merge_into(&mut corpus.documents)?);
-    }
-    for doc in &mut corpus.documents {
-        if let Some(language) = doc.attributes.get("language") {
-            doc.language = language.clone();
-        }
-    }
-    corpus.warnings.extend(interviewer::unmatched_labels(
-        &corpus.documents,
-        &options.speakers.interviewers,
-    ));
-    let inferred = interviewer::infer(&mut corpus.documents);
-    corpus.notes.extend(inferred);
-    Ok(corpus)
+    stream::census(files, inputs, options, &[], true, progress)?.collect(options)
 }
