@@ -45,8 +45,11 @@ struct CompiledTerm {
 }
 
 /// All terms of a codebook, compiled for matching.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct TermSet {
+    /// Names this set as it is now, for the per-thread cache of the patterns each word
+    /// satisfies: a new one on every change.
+    version: u64,
     patterns: Vec<WordPattern>,
     pattern_ids: HashMap<WordPattern, PatternId>,
     terms: Vec<CompiledTerm>,
@@ -83,12 +86,50 @@ impl Scan {
     }
 }
 
+/// The next [`TermSet`] version: unique in the process.
+fn next_version() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+impl Default for TermSet {
+    fn default() -> TermSet {
+        TermSet {
+            version: next_version(),
+            patterns: Vec::new(),
+            pattern_ids: HashMap::default(),
+            terms: Vec::new(),
+            term_ids: HashMap::default(),
+            exact: HashMap::default(),
+            prefix: HashMap::default(),
+            suffix: HashMap::default(),
+            contains: Vec::new(),
+            lemmas: Vec::new(),
+            lemma_keys: std::sync::RwLock::default(),
+            starts: HashMap::default(),
+            affix_lengths: Vec::new(),
+        }
+    }
+}
+
+/// Words whose patterns a thread remembers before it forgets them all (a bound on memory).
+const CACHED_WORDS: usize = 1 << 18;
+
+/// Per (term set version, language): the patterns each folded word satisfies.
+type PatternCache = HashMap<(u64, String), HashMap<String, Box<[PatternId]>>>;
+
+thread_local! {
+    static PATTERN_CACHE: std::cell::RefCell<(usize, PatternCache)> =
+        std::cell::RefCell::new((0, HashMap::default()));
+}
+
 impl TermSet {
     /// Adds a term with a gap and returns its id; the same term and gap share one id.
     pub fn add(&mut self, term: &Term, gap: usize) -> TermId {
         if let Some(&id) = self.term_ids.get(&(term.clone(), gap)) {
             return id;
         }
+        self.version = next_version();
         let patterns: Vec<PatternId> = term.words.iter().map(|w| self.add_pattern(w)).collect();
         let id = self.terms.len();
         self.starts.entry(patterns[0]).or_default().push(id);
@@ -230,26 +271,41 @@ impl TermSet {
             bounds: Vec::with_capacity(words.len() + 1),
         };
         matched.bounds.push(0);
-        let mut buffer = Vec::new();
-        for w in &words {
-            self.patterns_of(&w.folded, lemmas, &mut buffer);
-            matched.ids.extend_from_slice(&buffer);
-            matched.bounds.push(matched.ids.len());
-        }
+        PATTERN_CACHE.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            let (cached, sets) = &mut *cache;
+            if *cached > CACHED_WORDS {
+                sets.clear();
+                *cached = 0;
+            }
+            let known = sets.entry((self.version, language.to_owned())).or_default();
+            let mut buffer = Vec::new();
+            for w in &words {
+                match known.get(w.folded.as_str()) {
+                    Some(ids) => matched.ids.extend_from_slice(ids),
+                    None => {
+                        self.patterns_of(&w.folded, lemmas, &mut buffer);
+                        matched.ids.extend_from_slice(&buffer);
+                        known.insert(w.folded.clone(), buffer.as_slice().into());
+                        *cached += 1;
+                    }
+                }
+                matched.bounds.push(matched.ids.len());
+            }
+        });
         // A term whose words do not all occur in the text is not searched for.
-        let mut present = matched.ids.clone();
-        present.sort_unstable();
-        present.dedup();
+        let mut present = vec![0u64; self.patterns.len().div_ceil(64)];
+        for &id in &matched.ids {
+            present[id / 64] |= 1 << (id % 64);
+        }
+        let is_present = |id: PatternId| present[id / 64] & (1 << (id % 64)) != 0;
         let mut found: HashMap<TermId, Vec<Occurrence>> = HashMap::default();
         let mut path = Vec::new();
         for start in 0..words.len() {
             for pattern in matched.of(start) {
                 for &term_id in self.starts.get(pattern).map_or(&[][..], Vec::as_slice) {
                     let term = &self.terms[term_id];
-                    if !term.patterns[1..]
-                        .iter()
-                        .all(|p| present.binary_search(p).is_ok())
-                    {
+                    if !term.patterns[1..].iter().all(|&p| is_present(p)) {
                         continue;
                     }
                     path.clear();

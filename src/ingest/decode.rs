@@ -240,8 +240,21 @@ fn check_plausible_windows_1252(bytes: &[u8]) -> Result<(), String> {
 
 /// Line ends to `\n`, BOM characters removed, NFC normalisation.
 pub fn normalise(raw: &str) -> String {
-    let unified = raw.replace("\r\n", "\n").replace('\r', "\n");
-    unified.trim_start_matches('\u{FEFF}').nfc().collect()
+    let unified = if raw.contains('\r') {
+        raw.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        raw.to_owned()
+    };
+    let text = unified.trim_start_matches('\u{FEFF}');
+    // Most text is NFC already: the quick check spares the normalisation pass.
+    if unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
+    {
+        if text.len() == unified.len() {
+            return unified;
+        }
+        return text.to_owned();
+    }
+    text.nfc().collect()
 }
 
 #[cfg(test)]
