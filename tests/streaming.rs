@@ -96,3 +96,26 @@ fn the_interviewer_inferred_from_every_document_holds_across_batches() {
         assert_eq!(row[role], expected, "{row:?}");
     }
 }
+
+#[test]
+fn the_frequency_table_counted_a_batch_at_a_time_is_the_same() {
+    let args = [
+        "report",
+        "samples",
+        "--attributes",
+        "samples/attributes.csv",
+        "--by",
+        "cohort",
+        "--format",
+        "csv",
+    ];
+    let held = run(&args, false);
+    let streamed = run(&args, true);
+    assert_eq!(held.stdout, streamed.stdout);
+    let text = String::from_utf8(held.stdout).unwrap();
+    assert!(text.lines().count() > 20, "{text}");
+    assert!(
+        text.starts_with("code,label,segments,documents,% documents,"),
+        "{text}"
+    );
+}

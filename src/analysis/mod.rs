@@ -142,7 +142,7 @@ pub fn require_attribute(documents: &[Document], name: &str) -> crate::Result<()
 }
 
 /// [`require_attribute`] over the documents' attribute maps.
-fn require_attribute_of<'a>(
+pub(crate) fn require_attribute_of<'a>(
     attributes: impl Iterator<Item = &'a BTreeMap<String, String>>,
     name: &str,
 ) -> crate::Result<()> {

@@ -175,16 +175,23 @@ pub fn group_documents(
     corpus: &CodedCorpus<'_>,
     by: Option<&str>,
 ) -> Result<BTreeMap<String, Vec<usize>>> {
+    let attributes: Vec<&BTreeMap<String, String>> =
+        corpus.documents.iter().map(|d| &d.attributes).collect();
+    group_by(&attributes, by)
+}
+
+/// [`group_documents`] of documents with these attributes.
+pub fn group_by(
+    attributes: &[&BTreeMap<String, String>],
+    by: Option<&str>,
+) -> Result<BTreeMap<String, Vec<usize>>> {
     let Some(attribute) = by else {
         return Ok(BTreeMap::new());
     };
-    corpus.require_attribute(attribute)?;
+    super::require_attribute_of(attributes.iter().copied(), attribute)?;
     let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, doc) in corpus.documents.iter().enumerate() {
-        let value = doc
-            .attributes
-            .get(attribute)
-            .map_or(MISSING, String::as_str);
+    for (i, attributes) in attributes.iter().enumerate() {
+        let value = attributes.get(attribute).map_or(MISSING, String::as_str);
         groups.entry(value.to_owned()).or_default().push(i);
     }
     Ok(groups)

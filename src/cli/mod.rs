@@ -524,31 +524,50 @@ impl InputArgs {
         if self.coded.is_some() {
             return self.read_and_code();
         }
+        let reduced = self.code_reduced(|doc, mut coded| {
+            coded.sort_by(|a, b| (a.segment, &a.code).cmp(&(b.segment, &b.code)));
+            coded.dedup_by(|a, b| a.segment == b.segment && a.code == b.code);
+            for c in &mut coded {
+                c.rule = String::new();
+                c.matched = String::new();
+            }
+            coded.shrink_to_fit();
+            (doc.without_text(), coded)
+        })?;
+        let (documents, codings) = reduced.items.into_iter().unzip();
+        let mut corpus = reduced.corpus;
+        corpus.documents = documents;
+        Ok(Coded {
+            codebook: reduced.codebook,
+            corpus,
+            codings,
+            study: reduced.study,
+        })
+    }
+
+    /// Reads and codes the inputs a batch at a time, keeping of each document what `reduce`
+    /// makes of it and its codings (not a coded dataset: see [`InputArgs::coded`]).
+    pub fn code_reduced<T: Send>(
+        &self,
+        reduce: impl Fn(Document, Vec<Coding>) -> T + Sync,
+    ) -> Result<Reduced<T>> {
         let study = Study::load(Path::new("."))?;
         let codebook = self.codebook(&study)?;
         let coder = self.coder(&codebook)?;
         let (mut census, options) = self.census(&study, &self.filters()?, false)?;
-        let (mut documents, mut codings, mut warnings) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut items, mut warnings) = (Vec::new(), Vec::new());
         let total: u64 = census.input_hashes().iter().map(|h| h.bytes).sum();
         let progress = Progress::new(self.quiet, "coding", total, census.entries().count());
         census.stream(
             &options,
             |d, doc| {
-                let mut coded = coder.code(d, &doc);
-                coded.sort_by(|a, b| (a.segment, &a.code).cmp(&(b.segment, &b.code)));
-                coded.dedup_by(|a, b| a.segment == b.segment && a.code == b.code);
-                for c in &mut coded {
-                    c.rule = String::new();
-                    c.matched = String::new();
-                }
-                coded.shrink_to_fit();
+                let coded = coder.code(d, &doc);
                 progress.advance(doc.text.len() as u64);
                 let shown: Vec<String> = document_warnings(&doc).collect();
-                Ok((doc.without_text(), coded, shown))
+                Ok((reduce(doc, coded), shown))
             },
-            |(doc, coded, shown)| {
-                documents.push(doc);
-                codings.push(coded);
+            |(item, shown)| {
+                items.push(item);
                 warnings.extend(shown);
                 Ok(())
             },
@@ -557,13 +576,14 @@ impl InputArgs {
         if !self.quiet {
             print_warnings(&census.corpus, &warnings, SHOWN_DOCUMENT_WARNINGS);
         }
-        let mut corpus = census.corpus;
-        corpus.documents = documents;
-        Ok(Coded {
+        let entries = census.entries().cloned().collect();
+        drop(coder);
+        Ok(Reduced {
             codebook,
-            corpus,
-            codings,
             study,
+            entries,
+            items,
+            corpus: census.corpus,
         })
     }
 
@@ -621,6 +641,21 @@ impl InputArgs {
         }
         Ok(coder)
     }
+}
+
+/// The inputs coded a batch at a time and reduced per document
+/// ([`InputArgs::code_reduced`]).
+pub struct Reduced<T> {
+    /// The codebook.
+    pub codebook: Codebook,
+    /// The study file's settings.
+    pub study: Study,
+    /// The documents coded, in corpus order.
+    pub entries: Vec<crate::ingest::stream::Entry>,
+    /// What was kept of each document, parallel to `entries`.
+    pub items: Vec<T>,
+    /// The corpus's notes, warnings and skipped files (no documents).
+    pub corpus: Corpus,
 }
 
 /// Codes one document at a time: the codebook's rules, then the codings of `--model`.

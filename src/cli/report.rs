@@ -86,12 +86,32 @@ pub fn run(mut args: ReportArgs) -> Result<ExitCode> {
     } else {
         args.export.check()?
     };
-    // The HTML and Excel reports quote the text; the frequency table only counts.
-    let sourced = if reports {
-        args.source.read(&args.input)?
-    } else {
-        args.source.read_counting(&args.input)?
-    };
+    // The frequency table of the rules' codings needs only counts per document and code.
+    if !reports
+        && args.input.coded.is_none()
+        && args.source.source()? == crate::analysis::source::Source::Auto
+    {
+        let reduced = args
+            .input
+            .code_reduced(|doc, codings| report::Tally::of(&doc, &codings))?;
+        if !args.input.quiet {
+            eprintln!("{}", crate::manifest::codebook_line(&reduced.codebook));
+        }
+        let selection = args.selection.selection(&reduced.codebook)?;
+        let by = args.by.clone().or_else(|| reduced.study.by.clone());
+        let attributes: Vec<_> = reduced.entries.iter().map(|e| &e.attributes).collect();
+        let table = report::tallied_frequencies(
+            &reduced.codebook,
+            &reduced.items,
+            &report::group_by(&attributes, by.as_deref())?,
+            &args.labels,
+            &selection,
+        );
+        args.export
+            .emit("frequencies", &table, format, output.as_ref())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let sourced = args.source.read(&args.input)?;
     if !args.input.quiet {
         eprintln!("{}", crate::manifest::codebook_line(&sourced.codebook));
     }
