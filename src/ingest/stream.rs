@@ -200,11 +200,10 @@ fn see(
 ) -> Result<Seen> {
     let path = file.path.as_path();
     let bytes = std::fs::read(path).map_err(|e| Error::input(path, e.to_string()))?;
-    let documents = match super::read_bytes(file, &bytes, options)? {
+    let mut documents = match super::read_bytes(file, &bytes, options)? {
         FileRead::Documents(documents) => documents,
         FileRead::PassedOver { reason, thema } => return Ok(Seen::PassedOver { reason, thema }),
     };
-    let mut documents = documents;
     for doc in &mut documents {
         prepare(doc, tables)?;
     }
@@ -257,11 +256,6 @@ impl Census {
             .filter(|s| (s.first..s.first + s.ids.len()).any(|d| self.selected[d]))
             .map(|s| s.hash.clone())
             .collect()
-    }
-
-    /// Whether the census holds every document (nothing is read twice).
-    pub fn holds_all(&self) -> bool {
-        self.sources.iter().all(|s| s.held.is_some())
     }
 
     /// Reads the selected documents again (or takes those the census held), in parallel
