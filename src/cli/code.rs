@@ -240,30 +240,23 @@ pub fn run(args: CodeArgs) -> Result<ExitCode> {
         )?;
     }
     if !args.input.quiet {
-        let respondent: usize = documents
+        let tallies: Vec<report::Tally> = documents
             .iter()
-            .map(crate::analysis::CodedCorpus::respondent_segments)
-            .sum();
-        let coded_segments: usize = coded
-            .codings
+            .zip(&coded.codings)
+            .map(|(doc, c)| report::Tally::of(doc, c))
+            .collect();
+        let records: Vec<_> = documents
             .iter()
-            .map(|c| {
-                c.iter()
-                    .map(|x| x.segment)
-                    .collect::<std::collections::BTreeSet<_>>()
-                    .len()
-            })
-            .sum();
-        let table = report::frequencies(&coded.view(), None, "en", &Default::default())?;
-        print!("{}", table.render(TableFormat::Table));
-        println!(
-            "{} documents ({} skipped), {} segments ({} respondent, {} of them coded), {} codings",
-            documents.len(),
+            .zip(&coded.codings)
+            .map(|(doc, c)| crate::manifest::DocumentRecord::of(doc, c.len()))
+            .collect();
+        let coded_segments: usize = coded.codings.iter().map(|c| coded_segment_count(c)).sum();
+        print_summary(
+            &coded.codebook,
+            &tallies,
+            &records,
             coded.corpus.skipped.len(),
-            documents.iter().map(|d| d.segments.len()).sum::<usize>(),
-            respondent,
             coded_segments,
-            codings.rows.len()
         );
         println!("{}", codebook_line(&coded.codebook));
         if let (Some(settings), Some(run)) = (&llm, &llm_run) {
@@ -364,7 +357,7 @@ fn streamed(
             .as_bytes(),
     )?;
     let (mut records, mut tallies, mut warnings) = (Vec::new(), Vec::new(), Vec::new());
-    let (mut coded_segments, mut coding_rows) = (0, 0);
+    let mut coded_segments = 0;
     census.stream(
         &options,
         |d, doc| {
@@ -379,17 +372,12 @@ fn streamed(
                 record: crate::manifest::DocumentRecord::of(&doc, doc_codings.len()),
                 tally: report::Tally::of(&doc, &doc_codings),
                 warnings: super::document_warnings(&doc).collect(),
-                coded_segments: doc_codings
-                    .iter()
-                    .map(|c| c.segment)
-                    .collect::<BTreeSet<_>>()
-                    .len(),
+                coded_segments: coded_segment_count(&doc_codings),
             })
         },
         |piece| {
             segments_file.write(&piece.segment_rows)?;
             codings_file.write(&piece.coding_rows)?;
-            coding_rows += piece.record.codings;
             coded_segments += piece.coded_segments;
             records.push(piece.record);
             tallies.push(piece.tally);
@@ -426,25 +414,12 @@ fn streamed(
     manifest.write(run.to_json().as_bytes())?;
     if !args.input.quiet {
         super::print_warnings(&census.corpus, &warnings, super::SHOWN_DOCUMENT_WARNINGS);
-        let table = report::tallied_frequencies(
+        print_summary(
             &codebook,
             &tallies,
-            &Default::default(),
-            "en",
-            &Default::default(),
-        );
-        print!("{}", table.render(TableFormat::Table));
-        println!(
-            "{} documents ({} skipped), {} segments ({} respondent, {} of them coded), {} codings",
-            run.documents.len(),
+            &run.documents,
             census.corpus.skipped.len(),
-            run.documents.iter().map(|d| d.segments).sum::<usize>(),
-            run.documents
-                .iter()
-                .map(|d| d.respondent_segments)
-                .sum::<usize>(),
             coded_segments,
-            coding_rows
         );
         println!("{}", codebook_line(&codebook));
         println!(
@@ -455,4 +430,38 @@ fn streamed(
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The segments of one document that carry a coding.
+fn coded_segment_count(codings: &[crate::engine::Coding]) -> usize {
+    codings
+        .iter()
+        .map(|c| c.segment)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len()
+}
+
+/// The summary a run prints: the frequency table, then the documents, segments and codings.
+fn print_summary(
+    codebook: &crate::codebook::Codebook,
+    tallies: &[report::Tally],
+    records: &[crate::manifest::DocumentRecord],
+    skipped: usize,
+    coded_segments: usize,
+) {
+    let table = report::tallied_frequencies(
+        codebook,
+        tallies,
+        &Default::default(),
+        "en",
+        &Default::default(),
+    );
+    print!("{}", table.render(TableFormat::Table));
+    println!(
+        "{} documents ({skipped} skipped), {} segments ({} respondent, {coded_segments} of them coded), {} codings",
+        records.len(),
+        records.iter().map(|d| d.segments).sum::<usize>(),
+        records.iter().map(|d| d.respondent_segments).sum::<usize>(),
+        records.iter().map(|d| d.codings).sum::<usize>(),
+    );
 }
