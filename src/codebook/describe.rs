@@ -198,6 +198,9 @@ pub fn rule_facets(rule: &Rule, defaults: &Defaults) -> Vec<Facet> {
     if !rule.unless.is_empty() {
         out.push(Facet::many("unless", terms(&rule.unless)));
     }
+    if !rule.unless_sentence.is_empty() {
+        out.push(Facet::many("unless_sentence", terms(&rule.unless_sentence)));
+    }
     for (key, value, default) in [
         ("negated", &rule.negated, &defaults.negated),
         ("hypothetical", &rule.hypothetical, &defaults.hypothetical),

@@ -138,6 +138,10 @@ fn facet_clause(facet: &Facet) -> Vec<Inline> {
             out.push(text("not when its clause also has "));
             out.extend(code_list(v));
         }
+        "unless_sentence" => {
+            out.push(text("not when its sentence also has "));
+            out.extend(code_list(v));
+        }
         "negated" => {
             out.push(text("a negated match "));
             out.extend(outcome_words(&first));

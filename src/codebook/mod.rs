@@ -244,6 +244,8 @@ pub struct Rule {
     pub exclude: Vec<Term>,
     /// Matches with one of these in the same clause do not count.
     pub unless: Vec<Term>,
+    /// Matches with one of these anywhere in the same sentence do not count.
+    pub unless_sentence: Vec<Term>,
     /// What a negated match does.
     pub negated: Outcome,
     /// What a hypothetical match does.

@@ -132,6 +132,8 @@ struct RawRule {
     exclude: Vec<String>,
     #[serde(default)]
     unless: Vec<String>,
+    #[serde(default)]
+    unless_sentence: Vec<String>,
     negated: Option<Spanned<String>>,
     hypothetical: Option<Spanned<String>>,
     third_party: Option<Spanned<String>>,
@@ -562,10 +564,11 @@ fn validate_rule(
         && (raw.gap.is_some()
             || !raw.exclude.is_empty()
             || !raw.unless.is_empty()
+            || !raw.unless_sentence.is_empty()
             || raw.window.is_some())
     {
         return Err(fail(
-            "a `from` rule derives a code from other codings: `gap`, `exclude`, `unless` and `window` do not apply".into(),
+            "a `from` rule derives a code from other codings: `gap`, `exclude`, `unless`, `unless_sentence` and `window` do not apply".into(),
         ));
     }
     if let Some(language) = &raw.language
@@ -623,6 +626,7 @@ fn validate_rule(
         gap: raw.gap.unwrap_or(defaults.gap),
         exclude: terms(&raw.exclude)?,
         unless: terms(&raw.unless)?,
+        unless_sentence: terms(&raw.unless_sentence)?,
         negated: outcome(raw.negated.as_ref(), &defaults.negated),
         hypothetical: outcome(raw.hypothetical.as_ref(), &defaults.hypothetical),
         third_party: outcome(raw.third_party.as_ref(), &defaults.third_party),

@@ -49,6 +49,20 @@ impl Context<'_> {
         seen
     }
 
+    /// Whether one of `terms` occurs in the sentence of the match's first word.
+    fn in_sentence(&self, terms: &[TermId]) -> bool {
+        let scan = &self.analysis.scan;
+        let Some(&first) = self.words.first() else {
+            return false;
+        };
+        let sentence = scan.sentence[first];
+        terms.iter().any(|&t| {
+            scan.occurrences(t)
+                .iter()
+                .any(|o| scan.sentence[o.first()] == sentence)
+        })
+    }
+
     fn overlaps_any(&self, terms: &[TermId]) -> bool {
         let (Some(&first), Some(&last)) = (self.words.first(), self.words.last()) else {
             return false;
@@ -106,6 +120,7 @@ pub(super) fn judge<'r>(
     };
     if context.overlaps_any(&compiled.exclude)
         || !context.nearby(&compiled.unless, true, &[]).is_empty()
+        || context.in_sentence(&compiled.unless_sentence)
     {
         return None;
     }

@@ -54,6 +54,7 @@ struct CompiledRule<'a> {
     near: Option<(TermId, TermId, usize)>,
     exclude: Vec<TermId>,
     unless: Vec<TermId>,
+    unless_sentence: Vec<TermId>,
     question: Vec<TermId>,
 }
 
@@ -155,13 +156,20 @@ impl<'a> Engine<'a> {
                     near,
                     exclude: add_all(&rule.exclude),
                     unless: add_all(&rule.unless),
+                    unless_sentence: add_all(&rule.unless_sentence),
                     question: add_all(&rule.question),
                 });
             }
         }
         let rule_phrases: Vec<TermId> = rules
             .iter()
-            .flat_map(|r| r.exclude.iter().chain(&r.unless).copied())
+            .flat_map(|r| {
+                r.exclude
+                    .iter()
+                    .chain(&r.unless)
+                    .chain(&r.unless_sentence)
+                    .copied()
+            })
             .collect();
         let mut languages = HashMap::new();
         for (name, lists) in &codebook.languages {
