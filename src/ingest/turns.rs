@@ -147,7 +147,16 @@ pub struct Label {
 
 /// Finds a speaker label at the start of `line`, if the line has the shape of one.
 pub fn parse_label(line: &str) -> Option<Label> {
-    let found = |re: &Regex, certain: bool| {
+    // Every label form has a colon (the label's own or the timestamp's). The checks before
+    // each pattern are conditions its matches always meet, so an ordinary line never runs
+    // (or, in a short run, never compiles) the patterns it cannot match.
+    if !line.contains(':') {
+        return None;
+    }
+    let found = |ready: bool, re: &LazyLock<Regex>, certain: bool| {
+        if !ready {
+            return None;
+        }
         re.captures(line).map(|c| Label {
             speaker: c["name"].trim().to_owned(),
             timestamp: c.name("ts").map(|t| t.as_str().to_owned()),
@@ -156,11 +165,18 @@ pub fn parse_label(line: &str) -> Option<Label> {
             phrase: is_phrase(c["name"].trim()),
         })
     };
-    let label = found(&TIME_FIRST, true)
-        .or_else(|| found(&TIME_AFTER, true))
-        .or_else(|| found(&BOLD, false))
-        .or_else(|| found(&STANDALONE, false))
-        .or_else(|| found(&PLAIN, false))?;
+    let lead = line.trim_start_matches([' ', '\t']);
+    let lead = lead.strip_prefix(['[', '(']).unwrap_or(lead);
+    let opens_with_time = lead.chars().next().is_some_and(char::is_numeric);
+    let bracket = line.contains(['[', '(']);
+    let bold = line.contains("**");
+    let tail = line.trim_end().trim_end_matches([']', ')']);
+    let ends_with_time = tail.chars().next_back().is_some_and(char::is_numeric);
+    let label = found(opens_with_time, &TIME_FIRST, true)
+        .or_else(|| found(bracket, &TIME_AFTER, true))
+        .or_else(|| found(bold, &BOLD, false))
+        .or_else(|| found(ends_with_time, &STANDALONE, false))
+        .or_else(|| found(true, &PLAIN, false))?;
     plausible_name(&label.speaker).then_some(label)
 }
 
