@@ -179,7 +179,7 @@ fn diff_exit_codes_follow_the_coding() {
 fn show_md_is_a_document_of_the_whole_codebook() {
     let md = stdout_of(&["codebook", "show", "--format", "md"]);
     for part in [
-        "# Proactive public services 2.1.0\n",
+        "# Proactive public services 2.2.0\n",
         "## Code tree\n",
         "  - `proactivity.initiative` Taking initiative\n",
         "## How the rules read a segment\n",

@@ -278,6 +278,7 @@ pub fn language_facets(lists: &LanguageLists) -> Vec<Facet> {
         ("not_hypothetical", &lists.not_hypothetical),
         ("respondent", &lists.respondent),
         ("respondent_objects", &lists.respondent_objects),
+        ("addressee", &lists.addressee),
         ("passive", &lists.passive),
         ("organisation", &lists.organisation),
         ("third_party", &lists.third_party),

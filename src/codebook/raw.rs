@@ -69,6 +69,8 @@ struct RawLanguage {
     #[serde(default)]
     respondent_objects: Vec<String>,
     #[serde(default)]
+    addressee: Vec<String>,
+    #[serde(default)]
     passive: Vec<String>,
     #[serde(default)]
     organisation: Vec<String>,
@@ -255,6 +257,7 @@ pub(super) fn parse(path: &Path, source: &str) -> Result<Codebook> {
                 not_hypothetical: terms(&lists.not_hypothetical)?,
                 respondent: terms(&lists.respondent)?,
                 respondent_objects: terms(&lists.respondent_objects)?,
+                addressee: terms(&lists.addressee)?,
                 passive: terms(&lists.passive)?,
                 organisation: terms(&lists.organisation)?,
                 third_party: terms(&lists.third_party)?,

@@ -68,6 +68,8 @@ enum Mark {
     ThirdParty,
     Pronoun,
     Speech,
+    /// "u", "je", "you": nobody, except in an organisation's quoted words (the respondent).
+    Addressee,
 }
 
 impl Mark {
@@ -77,7 +79,7 @@ impl Mark {
         match self {
             Mark::Respondent => Some(Agent::Respondent),
             Mark::Pronoun => Some(last_referent.unwrap_or(Agent::Organisation)),
-            Mark::Speech => None,
+            Mark::Speech | Mark::Addressee => None,
             other => other.referent(),
         }
     }
@@ -115,6 +117,7 @@ fn marks(scan: &Scan, lang: &LanguageTerms) -> Vec<(usize, Mark)> {
     add(&lang.third_party, Mark::ThirdParty, &mut out);
     add(&lang.pronouns, Mark::Pronoun, &mut out);
     add(&lang.speech, Mark::Speech, &mut out);
+    add(&lang.addressee, Mark::Addressee, &mut out);
     out.sort_by_key(|(w, m)| (*w, *m as u8));
     // A word that is both an organisation and a third party ("mijn buurvrouw van de
     // gemeente") counts once, as the first kind listed.
@@ -167,14 +170,24 @@ pub fn analyse(
         .map(Occurrence::first)
         .collect();
     let mut reported: Option<(usize, bool)> = None; // (sentence, quoted)
+    // The sentence in which an organisation's worker is quoted after a colon ("Ze zei: we
+    // zien dat het niet lukt", "He said: we can help"): there "ik" and "we" are the speaker
+    // and "u", "you" the respondent.
+    let mut organisation_speaks: Option<usize> = None;
     for c in 0..clauses_count {
         let start = first_word[c];
         let end = first_word.get(c + 1).copied().unwrap_or(scan.words.len());
         let sentence = scan.sentence[start];
+        let quoted_organisation = organisation_speaks == Some(sentence);
         let in_clause: Vec<(usize, Mark)> = marks
             .iter()
             .copied()
             .filter(|(w, _)| (start..end).contains(w))
+            .map(|(w, m)| match m {
+                Mark::Respondent if quoted_organisation => (w, Mark::Organisation),
+                Mark::Addressee if quoted_organisation => (w, Mark::Respondent),
+                other => (w, other),
+            })
             .collect();
         // The actors the clause names, pronouns resolved to the last referent.
         let actors: Vec<(usize, Agent)> = in_clause
@@ -263,12 +276,15 @@ pub fn analyse(
         if agent[c] == Some(Agent::ThirdParty) || in_story || discourse.story {
             third_party[start..end].fill(true);
         }
-        if agent[c] == Some(Agent::ThirdParty)
-            && let Some((w, _)) = in_clause.iter().find(|(_, m)| *m == Mark::Speech)
-        {
+        if let Some((w, _)) = in_clause.iter().find(|(_, m)| *m == Mark::Speech) {
             let after = scan.words[*w].end;
             let next = scan.words.get(w + 1).map_or(text.len(), |n| n.start);
-            reported = Some((sentence, text[after..next].contains(':')));
+            let colon = text[after..next].contains(':');
+            match agent[c] {
+                Some(Agent::ThirdParty) => reported = Some((sentence, colon)),
+                Some(Agent::Organisation) if colon => organisation_speaks = Some(sentence),
+                _ => {}
+            }
         }
         // A later pronoun refers to the clause's subject, else to its last mention.
         let referent = match agent[c] {

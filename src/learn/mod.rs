@@ -272,13 +272,15 @@ fn folds(set: &TrainingSet, k: usize, seed: u64) -> BTreeMap<usize, usize> {
         .collect()
 }
 
-/// The threshold over a fixed grid at which the model alone scores the best F1 on `scores`
-/// (probability, rule hit, label); ties go to the higher threshold (fewer codings).
+/// The threshold over a fixed grid at which rules and model together (a turn has the code
+/// when a rule gives it or the model's probability reaches the threshold) score the best F1
+/// on `scores` (probability, rule hit, label): the threshold is chosen for the combination
+/// that is used, not for the model alone. Ties go to the higher threshold (fewer codings).
 fn best_threshold(scores: &[(f64, bool, bool)]) -> f64 {
     let mut best = (0.5, -1.0);
     for step in (2..=19).rev() {
         let t = f64::from(step) * 0.05;
-        let f = f1(confusion(scores.iter().map(|&(p, _, y)| (p >= t, y))));
+        let f = f1(confusion(scores.iter().map(|&(p, r, y)| (r || p >= t, y))));
         if f > best.1 {
             best = (t, f);
         }
@@ -323,8 +325,8 @@ pub fn cross_validate(set: &TrainingSet, k: usize, seed: u64) -> Result<Vec<Code
             let combined = confusion(scores.iter().map(|&(p, r, y)| (r || p >= t, y)));
             let note = if positives < MIN_POSITIVES {
                 format!("too few examples to learn (fewer than {MIN_POSITIVES})")
-            } else if f1(combined) < f1(rules) {
-                "not used: the rules alone score better".to_owned()
+            } else if f1(combined) <= f1(rules) {
+                "not used: it does not beat the rules alone".to_owned()
             } else {
                 String::new()
             };
