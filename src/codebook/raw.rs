@@ -179,14 +179,28 @@ fn outcome(field: Option<&Spanned<String>>, default: &Outcome) -> Outcome {
 struct Locator<'a> {
     path: &'a Path,
     source: &'a str,
+    /// Byte offsets of the source's line breaks, so a line is found by binary search.
+    breaks: Vec<usize>,
 }
 
-impl Locator<'_> {
+impl<'a> Locator<'a> {
+    fn new(path: &'a Path, source: &'a str) -> Self {
+        let breaks = source.match_indices('\n').map(|(at, _)| at).collect();
+        Locator {
+            path,
+            source,
+            breaks,
+        }
+    }
+
     fn line_col(&self, offset: usize) -> (usize, usize) {
-        let before = &self.source[..offset.min(self.source.len())];
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        (line, column)
+        let offset = offset.min(self.source.len());
+        let breaks_before = self.breaks.partition_point(|&at| at < offset);
+        let line_start = breaks_before
+            .checked_sub(1)
+            .map_or(0, |last| self.breaks[last] + 1);
+        let column = self.source[line_start..offset].chars().count() + 1;
+        (breaks_before + 1, column)
     }
 
     fn error(&self, span: Range<usize>, message: impl Into<String>) -> Error {
@@ -202,7 +216,7 @@ impl Locator<'_> {
 
 /// Parses and validates `source`.
 pub(super) fn parse(path: &Path, source: &str) -> Result<Codebook> {
-    let at = Locator { path, source };
+    let at = Locator::new(path, source);
     let raw: RawCodebook = toml::from_str(source).map_err(|e| {
         let message = e.message().trim().replace('\n', " ");
         at.error(e.span().unwrap_or(0..0), message)

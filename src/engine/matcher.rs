@@ -53,7 +53,8 @@ pub struct TermSet {
     patterns: Vec<WordPattern>,
     pattern_ids: HashMap<WordPattern, PatternId>,
     terms: Vec<CompiledTerm>,
-    term_ids: HashMap<(Term, usize), TermId>,
+    /// Per term, the id of each gap it was added with.
+    term_ids: HashMap<Term, Vec<(usize, TermId)>>,
     exact: HashMap<String, Vec<PatternId>>,
     prefix: HashMap<String, Vec<PatternId>>,
     suffix: HashMap<String, Vec<PatternId>>,
@@ -126,7 +127,8 @@ thread_local! {
 impl TermSet {
     /// Adds a term with a gap and returns its id; the same term and gap share one id.
     pub fn add(&mut self, term: &Term, gap: usize) -> TermId {
-        if let Some(&id) = self.term_ids.get(&(term.clone(), gap)) {
+        let mut known = self.term_ids.get(term).into_iter().flatten();
+        if let Some(&(_, id)) = known.find(|(g, _)| *g == gap) {
             return id;
         }
         self.version = next_version();
@@ -135,7 +137,10 @@ impl TermSet {
         self.starts.entry(patterns[0]).or_default().push(id);
         let gaps = term.gaps.iter().map(|g| g.unwrap_or(gap)).collect();
         self.terms.push(CompiledTerm { patterns, gaps });
-        self.term_ids.insert((term.clone(), gap), id);
+        self.term_ids
+            .entry(term.clone())
+            .or_default()
+            .push((gap, id));
         id
     }
 

@@ -6,6 +6,7 @@ pub mod decode;
 pub mod docx;
 pub mod human;
 pub mod interviewer;
+mod label_shapes;
 pub mod plaintext;
 pub mod srt;
 pub mod stream;

@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::label_shapes::{self, BOLD_NAME, Node, PLAIN, STANDALONE, TIME_AFTER, TIME_FIRST};
 use crate::corpus::{Role, Segment};
 
 /// Interviewer labels every study has (case-insensitive); `Interviewer 2` counts too.
@@ -70,49 +71,6 @@ const NAME_PARTICLES: [&str; 27] = [
     "le", "ter", "ten", "te", "'t", "in", "op", "het", "bin", "ibn", "al", "el", "zu",
 ];
 
-static TIME: &str = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?";
-/// A word of a speaker name, or a pseudonym tag such as `[PERSOON-3]` that
-/// `thema pseudonymise` puts in place of a name (so pseudonymised transcripts keep their turns).
-static NAME_WORD: &str = r"(?:\[\p{Lu}[\p{Lu}\-]*-\d+\]|[\p{L}\p{N}][\p{L}\p{N}.'’\-]*)";
-static NAME: LazyLock<String> = LazyLock::new(|| format!("{NAME_WORD}(?: {NAME_WORD}){{0,3}}"));
-
-/// `[00:01:23] Maria: text` and `00:01:23 Maria: text`.
-static TIME_FIRST: LazyLock<Regex> = LazyLock::new(|| {
-    let name = &*NAME;
-    Regex::new(&format!(
-        r"^[ \t]*[\[(]?(?P<ts>{TIME})[\])]?[ \t]+(?:\*\*)?(?P<name>{name})(?:\*\*)?[ \t]*:(?:\*\*)?(?:[ \t]+|$)"
-    ))
-    .expect("static regex")
-});
-/// `Maria (00:01:23): text` and `Maria [00:01:23]: text`.
-static TIME_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    let name = &*NAME;
-    Regex::new(&format!(
-        r"^[ \t]*(?:\*\*)?(?P<name>{name})[ \t]*[\[(](?P<ts>{TIME})[\])](?:\*\*)?[ \t]*:(?:\*\*)?(?:[ \t]+|$)"
-    ))
-    .expect("static regex")
-});
-/// `**Maria:** text` and `**Maria**: text`.
-static BOLD: LazyLock<Regex> = LazyLock::new(|| {
-    let name = &*NAME;
-    Regex::new(&format!(
-        r"^[ \t]*\*\*(?P<name>{name})[ \t]*(?::\*\*|\*\*[ \t]*:)(?:[ \t]+|$)"
-    ))
-    .expect("static regex")
-});
-/// `Maria: text`.
-static PLAIN: LazyLock<Regex> = LazyLock::new(|| {
-    let name = &*NAME;
-    Regex::new(&format!(r"^[ \t]*(?P<name>{name})[ \t]*:(?:[ \t]+|$)")).expect("static regex")
-});
-/// Otter.ai / Teams: `Sara Jansen  00:13` alone on a line; the text follows.
-static STANDALONE: LazyLock<Regex> = LazyLock::new(|| {
-    let name = &*NAME;
-    Regex::new(&format!(
-        r"^[ \t]*(?P<name>{name})[ \t]+[\[(]?(?P<ts>{TIME})[\])]?[ \t]*$"
-    ))
-    .expect("static regex")
-});
 /// Role labels that are speakers even when they occur once: `R`, `Respondent 3`, `P04`.
 static ROLE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -148,21 +106,21 @@ pub struct Label {
 /// Finds a speaker label at the start of `line`, if the line has the shape of one.
 pub fn parse_label(line: &str) -> Option<Label> {
     // Every label form has a colon (the label's own or the timestamp's). The checks before
-    // each pattern are conditions its matches always meet, so an ordinary line never runs
-    // (or, in a short run, never compiles) the patterns it cannot match.
+    // each shape are conditions its matches always meet, so an ordinary line is only tried
+    // against the shapes it can have.
     if !line.contains(':') {
         return None;
     }
-    let found = |ready: bool, re: &LazyLock<Regex>, certain: bool| {
+    let found = |ready: bool, shape: &[Node], certain: bool| {
         if !ready {
             return None;
         }
-        re.captures(line).map(|c| Label {
-            speaker: c["name"].trim().to_owned(),
-            timestamp: c.name("ts").map(|t| t.as_str().to_owned()),
-            text_start: c.get(0).map_or(0, |m| m.end()),
+        label_shapes::find(shape, line).map(|found| Label {
+            speaker: found.name.trim().to_owned(),
+            timestamp: found.timestamp.map(str::to_owned),
+            text_start: found.end,
             certain,
-            phrase: is_phrase(c["name"].trim()),
+            phrase: is_phrase(found.name.trim()),
         })
     };
     let lead = line.trim_start_matches([' ', '\t']);
@@ -172,11 +130,11 @@ pub fn parse_label(line: &str) -> Option<Label> {
     let bold = line.contains("**");
     let tail = line.trim_end().trim_end_matches([']', ')']);
     let ends_with_time = tail.chars().next_back().is_some_and(char::is_numeric);
-    let label = found(opens_with_time, &TIME_FIRST, true)
-        .or_else(|| found(bracket, &TIME_AFTER, true))
-        .or_else(|| found(bold, &BOLD, false))
-        .or_else(|| found(ends_with_time, &STANDALONE, false))
-        .or_else(|| found(true, &PLAIN, false))?;
+    let label = found(opens_with_time, TIME_FIRST, true)
+        .or_else(|| found(bracket, TIME_AFTER, true))
+        .or_else(|| found(bold, BOLD_NAME, false))
+        .or_else(|| found(ends_with_time, STANDALONE, false))
+        .or_else(|| found(true, PLAIN, false))?;
     plausible_name(&label.speaker).then_some(label)
 }
 
