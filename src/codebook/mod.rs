@@ -71,7 +71,7 @@ pub struct LanguageLists {
     /// clause with one of them, or with a `respondent` word, is the respondent's and ends a
     /// third party's story.
     pub respondent_objects: Vec<Term>,
-    /// Words for the one spoken to ("u", "je", "you"): in an organisation's quoted words
+    /// Words for the one spoken to ("u", "je"): in an organisation's quoted words
     /// ("Ze zei: u mag zelf bellen") they are the respondent as actor.
     pub addressee: Vec<Term>,
     /// Passive phrases in which the respondent is not the one acting ("ik werd", "I was").

@@ -62,7 +62,7 @@ pub struct TermSet {
     /// Lemma patterns as written (`~bellen` → `bellen`), indexed per language on first use.
     lemmas: Vec<(String, PatternId)>,
     /// Per language: lemma key → the lemma patterns it satisfies.
-    lemma_keys: std::sync::RwLock<HashMap<String, std::sync::Arc<LemmaIndex>>>,
+    lemma_keys: std::sync::Mutex<HashMap<String, std::sync::Arc<std::sync::OnceLock<LemmaIndex>>>>,
     starts: HashMap<PatternId, Vec<TermId>>,
     /// Byte lengths of the prefixes and suffixes in `prefix` and `suffix`, so a word is
     /// only looked up at those lengths.
@@ -106,7 +106,7 @@ impl Default for TermSet {
             suffix: HashMap::default(),
             contains: Vec::new(),
             lemmas: Vec::new(),
-            lemma_keys: std::sync::RwLock::default(),
+            lemma_keys: std::sync::Mutex::default(),
             starts: HashMap::default(),
             affix_lengths: Vec::new(),
         }
@@ -196,27 +196,26 @@ impl TermSet {
         }
     }
 
-    /// The lemma index of a language: every key any lemma pattern matches.
-    fn lemma_index(&self, language: &str) -> std::sync::Arc<LemmaIndex> {
-        if let Some(index) = self
+    /// The lemma index of a language: every key any lemma pattern matches. It is built once
+    /// per language: a thread that needs it while another builds it waits for that one.
+    fn lemma_index(&self, language: &str) -> std::sync::Arc<std::sync::OnceLock<LemmaIndex>> {
+        let cell = self
             .lemma_keys
-            .read()
-            .ok()
-            .and_then(|m| m.get(language).cloned())
-        {
-            return index;
-        }
-        let mut index = LemmaIndex::default();
-        for (lemma, id) in &self.lemmas {
-            for key in crate::text::lemma::keys_of_lemma(language, lemma) {
-                index.entry(key).or_default().push(*id);
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .entry(language.to_owned())
+            .or_default()
+            .clone();
+        cell.get_or_init(|| {
+            let mut index = LemmaIndex::default();
+            for (lemma, id) in &self.lemmas {
+                for key in crate::text::lemma::keys_of_lemma(language, lemma) {
+                    index.entry(key).or_default().push(*id);
+                }
             }
-        }
-        let index = std::sync::Arc::new(index);
-        if let Ok(mut map) = self.lemma_keys.write() {
-            map.insert(language.to_owned(), index.clone());
-        }
-        index
+            index
+        });
+        cell
     }
 
     /// The patterns a folded word satisfies, sorted and unique.
@@ -270,7 +269,10 @@ impl TermSet {
             sentence.push(current);
         }
         let index = (!self.lemmas.is_empty()).then(|| self.lemma_index(language));
-        let lemmas = index.as_deref().map(|index| (language, index));
+        let lemmas = index
+            .as_deref()
+            .and_then(std::sync::OnceLock::get)
+            .map(|index| (language, index));
         let mut matched = WordPatterns {
             ids: Vec::new(),
             bounds: Vec::with_capacity(words.len() + 1),
