@@ -68,7 +68,7 @@ enum Mark {
     ThirdParty,
     Pronoun,
     Speech,
-    /// "u", "je", "you": nobody, except in an organisation's quoted words (the respondent).
+    /// "u", "je": nobody, except in an organisation's quoted words (the respondent).
     Addressee,
 }
 
@@ -172,7 +172,7 @@ pub fn analyse(
     let mut reported: Option<(usize, bool)> = None; // (sentence, quoted)
     // The sentence in which an organisation's worker is quoted after a colon ("Ze zei: we
     // zien dat het niet lukt", "He said: we can help"): there "ik" and "we" are the speaker
-    // and "u", "you" the respondent.
+    // and an addressee ("u", "je") the respondent.
     let mut organisation_speaks: Option<usize> = None;
     for c in 0..clauses_count {
         let start = first_word[c];
