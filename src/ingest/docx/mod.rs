@@ -45,6 +45,9 @@ use package::{ENCRYPTED, Kind, Package, find_main_part, read_meta, relationship}
 use styles::{StyleCollector, StyleDialect, StyleMap, resolve_bold};
 use xml::{decode_xml, walk_xml};
 
+/// The warning when a styles part does not parse.
+const STYLES_NOT_READ: &str = "styles not read, so bold is only seen when direct";
+
 /// Text and metadata read from a word-processor document.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Extracted {
@@ -90,15 +93,12 @@ pub fn read_docx_with(bytes: &[u8], limits: Limits) -> Result<Extracted, String>
     let styles_part =
         relationship(&part_rels, "/styles").unwrap_or_else(|| format!("{dir}styles.xml"));
     let mut styles = StyleMap::new();
-    if let Some(raw) = pkg.read(&styles_part)? {
-        let xml = decode_xml(raw, &styles_part, &mut warnings);
-        let mut collector = StyleCollector::new(&mut styles, StyleDialect::Docx);
-        if let Err(e) = walk_xml(&xml, &styles_part, &mut collector) {
-            warnings.push(format!(
-                "styles not read, so bold is only seen when direct: {e}"
-            ));
-        }
-    }
+    pkg.walk_part(
+        &styles_part,
+        &mut StyleCollector::new(&mut styles, StyleDialect::Docx),
+        STYLES_NOT_READ,
+        &mut warnings,
+    )?;
     let bold_styles = resolve_bold(&styles);
     let raw = pkg
         .read(&main)?
@@ -162,18 +162,12 @@ pub fn read_odt_with(bytes: &[u8], limits: Limits) -> Result<Extracted, String> 
         return Err(ENCRYPTED.into());
     }
     let mut styles = StyleMap::new();
-    if let Some(raw) = pkg.read("styles.xml")? {
-        let xml = decode_xml(raw, "styles.xml", &mut warnings);
-        if let Err(e) = walk_xml(
-            &xml,
-            "styles.xml",
-            &mut StyleCollector::new(&mut styles, StyleDialect::Odt),
-        ) {
-            warnings.push(format!(
-                "styles not read, so bold is only seen when direct: {e}"
-            ));
-        }
-    }
+    pkg.walk_part(
+        "styles.xml",
+        &mut StyleCollector::new(&mut styles, StyleDialect::Odt),
+        STYLES_NOT_READ,
+        &mut warnings,
+    )?;
     let raw = pkg.read("content.xml")?.unwrap_or_default();
     let xml = decode_xml(raw, "content.xml", &mut warnings);
     // Automatic styles come before the body; an error here shows up in the body walk.

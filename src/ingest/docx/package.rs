@@ -98,6 +98,29 @@ impl<'b> Package<'b> {
         self.zip.read(index).map(Some).map_err(zip_message)
     }
 
+    /// Reads the optional part `part`, if the package has it, and walks its XML with
+    /// `handler`. A part that does not parse is a warning (`{problem}: {error}`), not an
+    /// error. Whether the part was there and parsed.
+    pub(super) fn walk_part(
+        &mut self,
+        part: &str,
+        handler: &mut impl Handler,
+        problem: &str,
+        warnings: &mut Vec<String>,
+    ) -> Result<bool, String> {
+        let Some(raw) = self.read(part)? else {
+            return Ok(false);
+        };
+        let xml = decode_xml(raw, part, warnings);
+        match walk_xml(&xml, part, handler) {
+            Ok(_) => Ok(true),
+            Err(e) => {
+                warnings.push(format!("{problem}: {e}"));
+                Ok(false)
+            }
+        }
+    }
+
     /// The relationships in part `rels` as (type, resolved target) pairs; external targets
     /// are left out. Targets are relative to `base_dir` (ending in `/`, or empty).
     pub(super) fn relationships(
@@ -106,17 +129,11 @@ impl<'b> Package<'b> {
         base_dir: &str,
         warnings: &mut Vec<String>,
     ) -> Result<Vec<(String, String)>, String> {
-        let Some(raw) = self.read(rels)? else {
-            return Ok(Vec::new());
-        };
-        let xml = decode_xml(raw, rels, warnings);
         let mut collector = Relationships {
             base_dir,
             found: Vec::new(),
         };
-        if let Err(e) = walk_xml(&xml, rels, &mut collector) {
-            warnings.push(format!("relationships not read: {e}"));
-        }
+        self.walk_part(rels, &mut collector, "relationships not read", warnings)?;
         Ok(collector.found)
     }
 }
@@ -211,15 +228,15 @@ pub(super) fn find_main_part(
             named.get_or_insert_with(|| target.clone());
         }
     }
-    if let Some(raw) = pkg.read("[Content_Types].xml")? {
-        let xml = decode_xml(raw, "[Content_Types].xml", warnings);
-        let mut types = ContentTypes::default();
-        if let Err(e) = walk_xml(&xml, "[Content_Types].xml", &mut types) {
-            warnings.push(format!("content types not read: {e}"));
-        }
-        if let Some(part) = types.main.into_iter().find(|p| pkg.contains(p)) {
-            return Ok(part);
-        }
+    let mut types = ContentTypes::default();
+    pkg.walk_part(
+        "[Content_Types].xml",
+        &mut types,
+        "content types not read",
+        warnings,
+    )?;
+    if let Some(part) = types.main.into_iter().find(|p| pkg.contains(p)) {
+        return Ok(part);
     }
     if pkg.contains("word/document.xml") {
         return Ok("word/document.xml".into());
@@ -248,17 +265,12 @@ pub(super) fn read_meta(
     wanted: &'static [&'static str],
     warnings: &mut Vec<String>,
 ) -> Result<BTreeMap<String, String>, String> {
-    let Some(raw) = pkg.read(part)? else {
-        return Ok(BTreeMap::new());
-    };
-    let xml = decode_xml(raw, part, warnings);
     let mut meta = MetaCollector {
         wanted,
         open: Vec::new(),
         values: BTreeMap::new(),
     };
-    if let Err(e) = walk_xml(&xml, part, &mut meta) {
-        warnings.push(format!("document properties not read: {e}"));
+    if !pkg.walk_part(part, &mut meta, "document properties not read", warnings)? {
         return Ok(BTreeMap::new());
     }
     Ok(meta
