@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::path::Path;
 
+use rayon::prelude::*;
 use regex::RegexBuilder;
 use serde::Deserialize;
 use serde_spanned::Spanned;
@@ -299,9 +300,26 @@ pub(super) fn parse(path: &Path, source: &str) -> Result<Codebook> {
             .unwrap_or(DEFAULT_WINDOW),
         gap: raw_defaults.and_then(|d| d.gap).unwrap_or(0),
     };
+    // Rules are validated on every core (their terms and regexes are most of a codebook's
+    // parse time); their errors are taken below in file order, so the first one is reported.
+    let mut validated: Vec<std::vec::IntoIter<Result<Rule>>> = raw
+        .codes
+        .par_iter()
+        .map(|spanned| {
+            let code = spanned.get_ref();
+            let id = code.id.get_ref().trim();
+            let rules: Vec<Result<Rule>> = code
+                .rules
+                .par_iter()
+                .enumerate()
+                .map(|(index, rule)| validate_rule(&at, id, index, rule, &languages, &defaults))
+                .collect();
+            rules.into_iter()
+        })
+        .collect();
     let mut codes = Vec::with_capacity(raw.codes.len());
     let mut first_line: HashMap<String, usize> = HashMap::new();
-    for spanned in &raw.codes {
+    for (spanned, validated) in raw.codes.iter().zip(&mut validated) {
         let code = spanned.get_ref();
         let id = code.id.get_ref().trim().to_owned();
         let id_span = code.id.span();
@@ -342,10 +360,7 @@ pub(super) fn parse(path: &Path, source: &str) -> Result<Codebook> {
             Some(RawLabel::One(label)) => BTreeMap::from([("en".to_owned(), label.clone())]),
             Some(RawLabel::Many(map)) => map.clone(),
         };
-        let mut rules = Vec::with_capacity(code.rules.len());
-        for (index, rule) in code.rules.iter().enumerate() {
-            rules.push(validate_rule(&at, &id, index, rule, &languages, &defaults)?);
-        }
+        let rules = validated.collect::<Result<Vec<Rule>>>()?;
         codes.push(Code {
             id,
             labels,

@@ -5,7 +5,7 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::codebook::{Term, WordPattern, WordShape};
-use crate::text::Word;
+use crate::text::Span;
 
 /// Index of a distinct word pattern.
 pub type PatternId = usize;
@@ -61,6 +61,9 @@ pub struct TermSet {
     contains: Vec<(String, PatternId)>,
     /// Lemma patterns as written (`~bellen` → `bellen`), indexed per language on first use.
     lemmas: Vec<(String, PatternId)>,
+    /// Per pattern with a lemma: the languages of the terms that use it (`None`: every
+    /// language).
+    lemma_scopes: HashMap<PatternId, Option<Vec<String>>>,
     /// Per language: lemma key → the lemma patterns it satisfies.
     lemma_keys: std::sync::Mutex<HashMap<String, std::sync::Arc<std::sync::OnceLock<LemmaIndex>>>>,
     starts: HashMap<PatternId, Vec<TermId>>,
@@ -72,8 +75,8 @@ pub struct TermSet {
 /// The words of one segment with what the term set found in them.
 #[derive(Debug)]
 pub struct Scan {
-    /// The words.
-    pub words: Vec<Word>,
+    /// The words' byte ranges.
+    pub words: Vec<Span>,
     /// Sentence number of each word.
     pub sentence: Vec<usize>,
     /// Occurrences per term.
@@ -106,6 +109,7 @@ impl Default for TermSet {
             suffix: HashMap::default(),
             contains: Vec::new(),
             lemmas: Vec::new(),
+            lemma_scopes: HashMap::default(),
             lemma_keys: std::sync::Mutex::default(),
             starts: HashMap::default(),
             affix_lengths: Vec::new(),
@@ -127,12 +131,27 @@ thread_local! {
 impl TermSet {
     /// Adds a term with a gap and returns its id; the same term and gap share one id.
     pub fn add(&mut self, term: &Term, gap: usize) -> TermId {
+        self.add_in(term, gap, None)
+    }
+
+    /// Adds a term that is only looked for in texts in `language` (`None`: in every
+    /// language), with a gap, and returns its id. Only its lemma patterns depend on the
+    /// language: they join the lemma index of that language alone, so a codebook's Dutch
+    /// lemmas are not inflected and stemmed for English texts.
+    pub fn add_in(&mut self, term: &Term, gap: usize, language: Option<&str>) -> TermId {
+        for word in &term.words {
+            self.widen_lemma_scope(word, language);
+        }
         let mut known = self.term_ids.get(term).into_iter().flatten();
         if let Some(&(_, id)) = known.find(|(g, _)| *g == gap) {
             return id;
         }
-        self.version = next_version();
-        let patterns: Vec<PatternId> = term.words.iter().map(|w| self.add_pattern(w)).collect();
+        self.changed();
+        let patterns: Vec<PatternId> = term
+            .words
+            .iter()
+            .map(|w| self.add_pattern(w, language))
+            .collect();
         let id = self.terms.len();
         self.starts.entry(patterns[0]).or_default().push(id);
         let gaps = term.gaps.iter().map(|g| g.unwrap_or(gap)).collect();
@@ -165,7 +184,44 @@ impl TermSet {
         out
     }
 
-    fn add_pattern(&mut self, pattern: &WordPattern) -> PatternId {
+    /// Marks the set as changed: a new version for the word cache, and lemma indexes to
+    /// build again.
+    fn changed(&mut self) {
+        self.version = next_version();
+        self.lemma_keys
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clear();
+    }
+
+    /// Lets the lemma patterns of an indexed word pattern also match in `language`.
+    fn widen_lemma_scope(&mut self, pattern: &WordPattern, language: Option<&str>) {
+        let Some(&id) = self.pattern_ids.get(pattern) else {
+            return;
+        };
+        let Some(scope) = self.lemma_scopes.get_mut(&id) else {
+            return;
+        };
+        let widened = match (scope.as_mut(), language) {
+            (None, _) => false,
+            (Some(_), None) => {
+                *scope = None;
+                true
+            }
+            (Some(languages), Some(l)) => {
+                let new = !languages.iter().any(|known| known == l);
+                if new {
+                    languages.push(l.to_owned());
+                }
+                new
+            }
+        };
+        if widened {
+            self.changed();
+        }
+    }
+
+    fn add_pattern(&mut self, pattern: &WordPattern, language: Option<&str>) -> PatternId {
         if let Some(&id) = self.pattern_ids.get(pattern) {
             return id;
         }
@@ -182,7 +238,11 @@ impl TermSet {
                     self.suffix.entry(s.clone()).or_default().push(id);
                 }
                 WordShape::Contains(s) => self.contains.push((s.clone(), id)),
-                WordShape::Lemma(s) => self.lemmas.push((s.clone(), id)),
+                WordShape::Lemma(s) => {
+                    self.lemmas.push((s.clone(), id));
+                    self.lemma_scopes
+                        .insert(id, language.map(|l| vec![l.to_owned()]));
+                }
             }
         }
         self.patterns.push(pattern.clone());
@@ -208,7 +268,12 @@ impl TermSet {
             .clone();
         cell.get_or_init(|| {
             let mut index = LemmaIndex::default();
-            for (lemma, id) in &self.lemmas {
+            let used = self.lemmas.iter().filter(|(_, id)| {
+                self.lemma_scopes[id]
+                    .as_ref()
+                    .is_none_or(|languages| languages.iter().any(|l| l == language))
+            });
+            for (lemma, id) in used {
                 for key in crate::text::lemma::keys_of_lemma(language, lemma) {
                     index.entry(key).or_default().push(*id);
                 }
@@ -259,7 +324,7 @@ impl TermSet {
     /// Finds every term in `text`, a text in `language` (for lemmas). Sentences end at
     /// `.`, `!` and `?`; a line break inside a text is white space.
     pub fn scan(&self, text: &str, language: &str) -> Scan {
-        let words: Vec<Word> = crate::text::words(text).collect();
+        let words: Vec<Span> = crate::text::word_spans(text).collect();
         let mut sentence = Vec::with_capacity(words.len());
         let mut current = 0;
         for (i, w) in words.iter().enumerate() {
@@ -286,14 +351,15 @@ impl TermSet {
                 *cached = 0;
             }
             let known = sets.entry((self.version, language.to_owned())).or_default();
-            let mut buffer = Vec::new();
+            let (mut buffer, mut folded) = (Vec::new(), String::new());
             for w in &words {
-                match known.get(w.folded.as_str()) {
+                crate::text::fold_into(&text[w.start..w.end], &mut folded);
+                match known.get(folded.as_str()) {
                     Some(ids) => matched.ids.extend_from_slice(ids),
                     None => {
-                        self.patterns_of(&w.folded, lemmas, &mut buffer);
+                        self.patterns_of(&folded, lemmas, &mut buffer);
                         matched.ids.extend_from_slice(&buffer);
-                        known.insert(w.folded.clone(), buffer.as_slice().into());
+                        known.insert(folded.clone(), buffer.as_slice().into());
                         *cached += 1;
                     }
                 }

@@ -137,19 +137,28 @@ impl<'a> Engine<'a> {
         let mut rules = Vec::new();
         for code in &codebook.codes {
             for rule in &code.rules {
+                let language = rule.language.as_deref();
                 let (rule_terms, near) = match &rule.kind {
-                    RuleKind::Terms(list) => {
-                        (list.iter().map(|t| terms.add(t, rule.gap)).collect(), None)
-                    }
+                    RuleKind::Terms(list) => (
+                        list.iter()
+                            .map(|t| terms.add_in(t, rule.gap, language))
+                            .collect(),
+                        None,
+                    ),
                     RuleKind::Near { a, b, within } => (
                         Vec::new(),
-                        Some((terms.add(a, rule.gap), terms.add(b, rule.gap), *within)),
+                        Some((
+                            terms.add_in(a, rule.gap, language),
+                            terms.add_in(b, rule.gap, language),
+                            *within,
+                        )),
                     ),
                     RuleKind::Regex(_) | RuleKind::Answer | RuleKind::Derived { .. } => {
                         (Vec::new(), None)
                     }
                 };
-                let mut add_all = |list: &[Term]| list.iter().map(|t| terms.add(t, 0)).collect();
+                let mut add_all =
+                    |list: &[Term]| list.iter().map(|t| terms.add_in(t, 0, language)).collect();
                 rules.push(CompiledRule {
                     code: &code.id,
                     rule,
@@ -174,7 +183,7 @@ impl<'a> Engine<'a> {
             .collect();
         let mut languages = HashMap::new();
         for (name, lists) in &codebook.languages {
-            let mut compiled = compile_language(&mut terms, lists);
+            let mut compiled = compile_language(&mut terms, name, lists);
             compiled.phrases.extend(&rule_phrases);
             languages.insert(name.as_str(), compiled);
         }
@@ -448,7 +457,7 @@ fn applies(rule: &Rule, segment: &Segment, language: &str) -> bool {
             .is_none_or(|s| *s == crate::text::fold(&segment.speaker))
 }
 
-fn compile_language(terms: &mut TermSet, lists: &LanguageLists) -> LanguageTerms {
+fn compile_language(terms: &mut TermSet, language: &str, lists: &LanguageLists) -> LanguageTerms {
     let LanguageLists {
         subject_first,
         negators,
@@ -473,7 +482,10 @@ fn compile_language(terms: &mut TermSet, lists: &LanguageLists) -> LanguageTerms
     } = lists;
     let mut phrases = Vec::new();
     let mut add_all = |list: &[Term]| -> Vec<TermId> {
-        let ids: Vec<TermId> = list.iter().map(|t| terms.add(t, 0)).collect();
+        let ids: Vec<TermId> = list
+            .iter()
+            .map(|t| terms.add_in(t, 0, Some(language)))
+            .collect();
         phrases.extend(&ids);
         ids
     };
