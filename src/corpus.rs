@@ -135,12 +135,16 @@ pub struct Document {
 }
 
 impl Document {
-    /// The document without its words (its text and every segment's emptied), for analyses
-    /// that only count: an archive's documents then fit in memory side by side.
-    pub fn without_text(mut self) -> Document {
+    /// The document as the counting analyses keep it: its id, path, language and attributes,
+    /// and each segment's position and role, without the texts, speakers, timestamps and
+    /// warnings that make up most of its memory.
+    pub fn skeleton(mut self) -> Document {
         self.text = String::new();
         for s in &mut self.segments {
             s.text = String::new();
+            s.speaker = String::new();
+            s.timestamp = None;
+            s.end_timestamp = None;
         }
         self.segments.shrink_to_fit();
         self.warnings = Vec::new();

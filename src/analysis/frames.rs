@@ -26,10 +26,15 @@ fn polars_error(e: PolarsError) -> Error {
 }
 
 /// (document, segment, code) for every selected code a unit carries, parents aggregating their
-/// children; for document units the segment is 0. Unique rows.
+/// children; for document units the segment is 0. Unique rows; a document is its index.
 fn presence(corpus: &CodedCorpus<'_>, selection: &CodeSelection, unit: Unit) -> Result<DataFrame> {
     let (mut documents, mut segments, mut codes) = (Vec::new(), Vec::new(), Vec::new());
-    for (doc, by_code) in corpus.documents.iter().zip(corpus.segments_by_code()) {
+    for (d, (doc, by_code)) in corpus
+        .documents
+        .iter()
+        .zip(corpus.segments_by_code())
+        .enumerate()
+    {
         for (code, segs) in by_code {
             if !selection.includes(code) {
                 continue;
@@ -43,7 +48,7 @@ fn presence(corpus: &CodedCorpus<'_>, selection: &CodeSelection, unit: Unit) -> 
                     .collect(),
             };
             for s in units {
-                documents.push(doc.id.clone());
+                documents.push(d as u32);
                 segments.push(s);
                 codes.push(code.to_owned());
             }
@@ -58,8 +63,8 @@ fn presence(corpus: &CodedCorpus<'_>, selection: &CodeSelection, unit: Unit) -> 
         .map_err(polars_error)
 }
 
-/// (document, segment, group): every unit with its group value; documents whose group is
-/// `None` are left out.
+/// (document index, segment, group): every unit with its group value; documents whose group
+/// is `None` are left out.
 fn units(
     corpus: &CodedCorpus<'_>,
     unit: Unit,
@@ -72,13 +77,13 @@ fn units(
         };
         match unit {
             Unit::Document => {
-                documents.push(doc.id.clone());
+                documents.push(d as u32);
                 segments.push(0u32);
                 groups.push(value);
             }
             Unit::Segment => {
                 for s in doc.segments.iter().filter(|s| s.role == Role::Respondent) {
-                    documents.push(doc.id.clone());
+                    documents.push(d as u32);
                     segments.push(s.index as u32);
                     groups.push(value.clone());
                 }
@@ -204,7 +209,7 @@ pub fn document_matrix(
         .lazy()
         .group_by([col("document"), col("code")])
         .agg([len().cast(DataType::Int64).alias("n")]);
-    let ids: Vec<String> = corpus.documents.iter().map(|d| d.id.clone()).collect();
+    let ids: Vec<u32> = (0..corpus.documents.len() as u32).collect();
     let on_columns = Arc::new(
         df!("code" => codes.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>())
             .map_err(polars_error)?,
@@ -222,7 +227,7 @@ pub fn document_matrix(
         )
         .collect()
         .map_err(polars_error)?;
-    let all_documents = df!("document" => ids.clone()).map_err(polars_error)?;
+    let all_documents = df!("document" => ids).map_err(polars_error)?;
     let matrix = all_documents
         .lazy()
         .join(
@@ -247,7 +252,7 @@ pub fn document_matrix(
     headers.extend(attributes.iter().map(|a| (*a).to_owned()));
     headers.extend(codes.iter().map(|c| (*c).to_owned()));
     let mut table = Table::new(headers);
-    let matrix_ids = strings(&matrix, "document")?;
+    let matrix_rows = numbers(&matrix, "document")?;
     let mut code_columns = Vec::with_capacity(codes.len());
     for code in &codes {
         let column = match matrix.column(code) {
@@ -261,13 +266,9 @@ pub fn document_matrix(
         };
         code_columns.push(column);
     }
-    for (row, id) in matrix_ids.iter().enumerate() {
-        let doc = corpus
-            .documents
-            .iter()
-            .find(|d| &d.id == id)
-            .expect("matrix rows are the documents");
-        let mut values: Vec<Value> = vec![id.clone().into()];
+    for (row, &d) in matrix_rows.iter().enumerate() {
+        let doc = &corpus.documents[d as usize];
+        let mut values: Vec<Value> = vec![doc.id.clone().into()];
         values.extend(
             attributes
                 .iter()

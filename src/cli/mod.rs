@@ -517,7 +517,7 @@ impl InputArgs {
     }
 
     /// Reads and codes the inputs a batch at a time for an analysis that only counts: each
-    /// document is kept without its text ([`Document::without_text`]) and with one coding
+    /// document is kept as its skeleton ([`Document::skeleton`]) with one coding
     /// per segment and code, without the rule and the words matched. A coded dataset
     /// (`--coded`) is read as [`InputArgs::read_and_code`] reads it.
     pub fn read_and_code_counting(&self) -> Result<Coded> {
@@ -532,7 +532,7 @@ impl InputArgs {
                 c.matched = String::new();
             }
             coded.shrink_to_fit();
-            (doc.without_text(), coded)
+            (doc.skeleton(), coded)
         })?;
         let (documents, codings) = reduced.items.into_iter().unzip();
         let mut corpus = reduced.corpus;
