@@ -453,6 +453,19 @@ fn extend(
 mod tests {
     use super::*;
 
+    /// A lemma term of a Dutch rule is not looked for in English texts until a rule for
+    /// English uses it too, even after the English index was built without it.
+    #[test]
+    fn lemma_terms_match_in_the_languages_that_use_them() {
+        let mut set = TermSet::default();
+        let term = Term::parse("~bellen").unwrap();
+        let id = set.add_in(&term, 0, Some("nl"));
+        assert_eq!(set.scan("wij bellen", "nl").occurrences(id).len(), 1);
+        assert!(set.scan("wij bellen", "en").occurrences(id).is_empty());
+        assert_eq!(set.add_in(&term, 0, Some("en")), id);
+        assert_eq!(set.scan("wij bellen", "en").occurrences(id).len(), 1);
+    }
+
     fn find(term: &str, gap: usize, text: &str) -> Vec<Vec<usize>> {
         let mut set = TermSet::default();
         let id = set.add(&Term::parse(term).unwrap(), gap);
