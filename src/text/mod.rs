@@ -66,7 +66,8 @@ pub struct Span {
 /// An ASCII text is split by a byte loop that follows the same Unicode word-boundary rules
 /// (UAX #29) as `unicode-segmentation`, which splits every other text.
 pub fn word_spans(text: &str) -> impl Iterator<Item = Span> + '_ {
-    let unicode = (!text.is_ascii()).then(|| {
+    let ascii = text.is_ascii();
+    let unicode = (!ascii).then(|| {
         text.split_word_bound_indices()
             .filter(|(_, w)| w.chars().any(char::is_alphanumeric))
             .map(|(start, w)| Span {
@@ -74,7 +75,7 @@ pub fn word_spans(text: &str) -> impl Iterator<Item = Span> + '_ {
                 end: start + w.len(),
             })
     });
-    let ascii = text.is_ascii().then_some(AsciiWords {
+    let ascii = ascii.then_some(AsciiWords {
         bytes: text.as_bytes(),
         at: 0,
     });
